@@ -1,0 +1,5 @@
+import sys
+
+from soulanma_scim.cli import main
+
+sys.exit(main())

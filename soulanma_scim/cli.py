@@ -1,0 +1,158 @@
+"""The `soulanma-scim` command: `serve` the reference server, `verify` a target."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from soulanma_scim.embedded import EmbeddedServerError, embedded_server
+from soulanma_scim.target import Target
+
+SCIM_TOKEN_ENV = "SOULANMA_SCIM_TOKEN"
+ADMIN_TOKEN_ENV = "SOULANMA_ADMIN_TOKEN"
+EXIT_USAGE = 2
+
+logger = logging.getLogger("soulanma_scim")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="soulanma-scim",
+        description="Conformance scenarios for Soulanma's SCIM 2.0 provisioning.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="start the reference SCIM server")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="TCP port to listen on")
+    serve.add_argument(
+        "--database",
+        default="soulanma-scim.sqlite3",
+        help="SQLite file, created with its schema when missing",
+    )
+    serve.add_argument(
+        "--scim-token",
+        default=os.environ.get(SCIM_TOKEN_ENV),
+        help=f"SCIM bearer token of the default workspace (env {SCIM_TOKEN_ENV}); "
+        "a random one is printed once when absent",
+    )
+    serve.add_argument(
+        "--admin-token",
+        default=os.environ.get(ADMIN_TOKEN_ENV),
+        help=f"bearer token of the workspace admin API (env {ADMIN_TOKEN_ENV}); "
+        "a random one is printed once when absent",
+    )
+
+    verify = commands.add_parser(
+        "verify",
+        help="run the features against the embedded reference server or a target",
+    )
+    verify.add_argument(
+        "--base-url",
+        help="SCIM base URL of the target, such as https://host/scim-v2; without "
+        "it, an embedded reference server is started on loopback",
+    )
+    verify.add_argument(
+        "--token",
+        default=os.environ.get(SCIM_TOKEN_ENV),
+        help=f"SCIM bearer token of the target (env {SCIM_TOKEN_ENV})",
+    )
+    verify.add_argument("--admin-url", help="base URL of the workspace admin API")
+    verify.add_argument(
+        "--admin-token",
+        default=os.environ.get(ADMIN_TOKEN_ENV),
+        help=f"bearer token of the workspace admin API (env {ADMIN_TOKEN_ENV})",
+    )
+    verify.add_argument(
+        "-k", dest="keyword", help="run only scenarios matching EXPRESSION (pytest -k)"
+    )
+    verify.add_argument(
+        "--junitxml", metavar="FILE", help="write a JUnit XML report to FILE"
+    )
+    return parser
+
+
+def _check_url(parser: argparse.ArgumentParser, option: str, url: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        parser.error(f"{option} must be an http:// or https:// URL, got {url!r}")
+    return url.rstrip("/")
+
+
+def _target_from(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> Target | None:
+    if args.base_url is None:
+        if args.admin_url:
+            parser.error("--admin-url needs --base-url")
+        return None
+    if not args.token:
+        parser.error(
+            f"--base-url needs --token (or the environment variable {SCIM_TOKEN_ENV})"
+        )
+    admin_url = None
+    if args.admin_url:
+        if not args.admin_token:
+            parser.error(
+                "--admin-url needs --admin-token (or the environment variable "
+                f"{ADMIN_TOKEN_ENV})"
+            )
+        admin_url = _check_url(parser, "--admin-url", args.admin_url)
+    return Target(
+        base_url=_check_url(parser, "--base-url", args.base_url),
+        token=args.token,
+        admin_url=admin_url,
+        admin_token=args.admin_token if admin_url else None,
+    )
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from reference_server.app import build_server_app
+
+    database = str(Path(args.database).expanduser())
+    app, tokens = build_server_app(database, args.scim_token, args.admin_token)
+    if tokens.scim_token_generated:
+        print(f"SCIM token of the default workspace: {tokens.scim_token}", flush=True)
+    if tokens.admin_token_generated:
+        print(f"Admin API token: {tokens.admin_token}", flush=True)
+    print(
+        f"SCIM base URL: http://{args.host}:{args.port}/scim-v2 "
+        f"(admin API: http://{args.host}:{args.port}/admin/api, database: {database})",
+        flush=True,
+    )
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info")
+    return 0
+
+
+def verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from soulanma_scim.runner import run_features
+
+    target = _target_from(parser, args)
+    if target is not None:
+        return run_features(target, args.keyword, args.junitxml)
+    try:
+        with embedded_server() as embedded:
+            return run_features(embedded, args.keyword, args.junitxml)
+    except EmbeddedServerError as error:
+        print(f"soulanma-scim: {error}", file=sys.stderr)
+        return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    return verify(parser, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

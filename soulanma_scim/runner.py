@@ -1,0 +1,51 @@
+"""Run the features with pytest, in this process, against a target."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import steps
+from soulanma_scim.summary import FeatureSummary
+from soulanma_scim.target import Target
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def pytest_arguments(keyword: str | None, junitxml: str | None) -> list[str]:
+    steps_dir = Path(steps.__file__).resolve().parent
+    arguments = [
+        str(steps_dir / "test_scenarios.py"),
+        "-c",
+        str(steps_dir / "pytest.ini"),
+        "--rootdir",
+        str(steps_dir),
+        "-p",
+        "steps.plugin",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "-rfEs",
+    ]
+    if keyword:
+        arguments += ["-k", keyword]
+    if junitxml:
+        arguments += ["--junitxml", junitxml]
+    return arguments
+
+
+def run_features(target: Target, keyword: str | None, junitxml: str | None) -> int:
+    """Run every selected scenario and map pytest's exit code to ours."""
+    target.export()
+    code = pytest.main(pytest_arguments(keyword, junitxml), plugins=[FeatureSummary()])
+    if code == pytest.ExitCode.OK:
+        return EXIT_OK
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        print("soulanma-scim: no scenario matched the selection.")
+        return EXIT_USAGE
+    if code == pytest.ExitCode.USAGE_ERROR:
+        return EXIT_USAGE
+    return EXIT_FAILED
