@@ -55,12 +55,6 @@ class Provisioning:
     ) -> User:
         """Create a pending user, or link the hand-invited member with that email."""
         existing = self.store.user_by_email(connection, workspace.id, data.user_name)
-        if (
-            mutants.active("case-sensitive-user-name")
-            and existing is not None
-            and existing.user_name != data.user_name
-        ):
-            existing = None
         if existing is not None:
             return self._link_invited_member(connection, existing, data)
 

@@ -36,6 +36,8 @@ from sqlalchemy import (
     update,
 )
 
+from reference_server import mutants
+
 metadata = MetaData()
 
 workspaces = Table(
@@ -153,6 +155,8 @@ def utc_now() -> datetime:
 
 def email_key(email: str) -> str:
     """Return the key under which an email address is unique: its casefold."""
+    if mutants.active("case-sensitive-user-name"):
+        return email
     return email.casefold()
 
 
