@@ -210,8 +210,7 @@ class AdminApi:
         if request.method == "GET":
             email = request.query_params.get("email", "")
             with self.store.transaction() as connection:
-                account = self.store.account_by_email(connection, email)
-            found = [account] if account else []
+                found = self.store.accounts_by_email(connection, email)
             return JSONResponse(
                 {"accounts": [{"id": item.id, "email": item.email} for item in found]}
             )

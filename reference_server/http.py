@@ -33,6 +33,8 @@ def scim_error_response(error: ScimError) -> Response:
     body = error.to_body()
     if mutants.active("numeric-error-status"):
         body["status"] = error.status
+    if mutants.active("error-without-schemas"):
+        del body["schemas"]
     headers = None
     if error.status == 401:
         headers = {"WWW-Authenticate": 'Bearer realm="Soulanma SCIM"'}

@@ -20,7 +20,7 @@ MUTANTS: dict[str, str] = {
     "deactivate-keeps-member": "deactivation keeps the user as a member",
     "reactivate-new-id": "reactivation gives the user a new id",
     "account-at-once": "provisioning creates the account and membership at once",
-    "case-sensitive-user-name": "userName uniqueness is case-sensitive",
+    "case-sensitive-user-name": "userName uniqueness and filters are case-sensitive",
     "case-sensitive-ops": "PATCH op names are case-sensitive",
     "reject-string-booleans": "the strings 'True' and 'False' are rejected",
     "content-deleted-with-author": "shared content is deleted with its author",
@@ -28,6 +28,14 @@ MUTANTS: dict[str, str] = {
     "no-match-404": "a filter with no match answers 404",
     "any-token": "any bearer token is accepted",
     "numeric-error-status": "error bodies give status as a number",
+    "error-without-schemas": "error bodies lack schemas",
+    "put-demotes-editor": "a PUT without editor demotes an editor to viewer",
+    "duplicate-account": "the first sign-in creates a second account for the email",
+    "invited-not-linked": "a hand-invited member is not linked; POST answers 409",
+    "admin-through-roles": "a roles entry naming admin grants workspace admin",
+    "no-plan-check": "SCIM works without SAML SSO or off the Enterprise plan",
+    "pagination-off-by-one": "startIndex is read as 0-based",
+    "duplicate-create-201": "a duplicate create answers 201 instead of 409",
 }
 
 _active: str | None = None

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from reference_server import mutants
 from reference_server.errors import ScimError, invalid_value
 from reference_server.schema import (
     CORE_USER_URN,
@@ -63,6 +64,8 @@ def parse_boolean(value: Any, name: str) -> bool:
     """
     if isinstance(value, bool):
         return value
+    if isinstance(value, str) and mutants.active("reject-string-booleans"):
+        raise invalid_value(f"Attribute '{name}' must be a JSON boolean.")
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
     raise invalid_value(f"Attribute '{name}' must be a boolean, got {_show(value)}.")
@@ -145,13 +148,20 @@ def _check_schemas(value: Any) -> None:
         raise invalid_value(f"Attribute 'schemas' must contain {CORE_USER_URN}.")
 
 
-def _check_roles(roles: list[Any]) -> None:
+def names_admin(roles: list[Any]) -> bool:
+    """Return whether a `roles` value names workspace admin (or owner)."""
     for role in roles:
         words = [
             str(role.get(key, "")).casefold() for key in ("value", "display", "type")
         ]
         if any("admin" in word or word == "owner" for word in words):
-            raise invalid_value(ADMIN_DETAIL)
+            return True
+    return False
+
+
+def _check_roles(roles: list[Any]) -> None:
+    if names_admin(roles) and not mutants.active("admin-through-roles"):
+        raise invalid_value(ADMIN_DETAIL)
 
 
 class _Collector:

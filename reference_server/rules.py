@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from reference_server import mutants
 from reference_server.errors import ScimError, uniqueness
 from reference_server.patch import apply_patch
-from reference_server.resources import UserInput, parse_user, render_user
+from reference_server.resources import UserInput, names_admin, parse_user, render_user
 from reference_server.storage import Store, User, Workspace, new_id, utc_now
 
 
@@ -88,7 +88,9 @@ class Provisioning:
     def _link_invited_member(
         self, connection: Connection, member: User, data: UserInput
     ) -> User:
-        if member.scim_managed:
+        if member.scim_managed and mutants.active("duplicate-create-201"):
+            return member
+        if member.scim_managed or mutants.active("invited-not-linked"):
             raise uniqueness(
                 f"A user with userName {data.user_name!r} already exists in this "
                 "workspace."
@@ -96,10 +98,18 @@ class Provisioning:
         linked = self._updated(member, data)
         return self.store.save_user(connection, replace(linked, scim_managed=True))
 
+    def put_user(
+        self, connection: Connection, workspace: Workspace, user: User, data: UserInput
+    ) -> User:
+        """Apply a PUT request. An absent `editor` keeps the role."""
+        if mutants.active("put-demotes-editor") and data.editor is None:
+            data = replace(data, editor=False)
+        return self.replace_user(connection, workspace, user, data)
+
     def replace_user(
         self, connection: Connection, workspace: Workspace, user: User, data: UserInput
     ) -> User:
-        """Apply a full update (PUT). An absent `editor` keeps the role."""
+        """Apply a full update, from PUT or PATCH. An absent `editor` keeps the role."""
         self._check_user_name_free(connection, workspace, user, data.user_name)
         if mutants.active("update-resets-role") and data.editor is None:
             data = replace(data, editor=workspace.default_role == "editor")
@@ -135,8 +145,6 @@ class Provisioning:
             _reject_non_lowercase_ops(body)
         current = render_user(user, base_url)
         patched = apply_patch(current, body)
-        if mutants.active("reject-string-booleans"):
-            _reject_string_booleans(patched)
         data = parse_user(patched)
         return self.replace_user(connection, workspace, user, data)
 
@@ -167,8 +175,12 @@ class Provisioning:
     @staticmethod
     def _updated(user: User, data: UserInput) -> User:
         state = _state_after(data.active, user.state)
+        admin = user.admin
+        if mutants.active("admin-through-roles"):
+            admin = admin or names_admin(data.attributes.get("roles", []))
         return replace(
             user,
+            admin=admin,
             user_name=data.user_name,
             external_id=data.external_id,
             attributes=data.attributes,
@@ -191,6 +203,8 @@ class Provisioning:
                 403, f"User {email!r} was deactivated and cannot sign in."
             )
         account_id = user.account_id
+        if account_id is None and mutants.active("duplicate-account"):
+            account_id = self.store.add_account(connection, user.user_name).id
         if account_id is None:
             account_id = self.store.account_or_new(connection, user.user_name).id
         if user.state == "member" and user.account_id == account_id:
@@ -241,14 +255,3 @@ def _reject_non_lowercase_ops(body: Any) -> None:
         op = operation.get("op") if isinstance(operation, dict) else None
         if isinstance(op, str) and op != op.lower():
             raise ScimError(400, f"Unknown PATCH op {op!r}.", "invalidSyntax")
-
-
-def _reject_string_booleans(resource: dict[str, Any]) -> None:
-    values = [resource.get("active")]
-    extension = resource.get("urn:ietf:params:scim:schemas:extension:soulanma:2.0:User")
-    if isinstance(extension, dict):
-        values.append(extension.get("editor"))
-    if any(isinstance(value, str) for value in values):
-        raise ScimError(
-            400, "Boolean attributes must be JSON booleans.", "invalidValue"
-        )

@@ -91,7 +91,7 @@ class ScimApi:
             raise _unauthorized("The bearer token is not valid for any workspace.")
         workspace = found[0]
         missing = _missing_requirements(workspace)
-        if missing:
+        if missing and not mutants.active("no-plan-check"):
             raise ScimError(
                 403,
                 "SCIM provisioning is not available: it needs "
@@ -140,7 +140,16 @@ class ScimApi:
         if parsed is not None and not resources and mutants.active("no-match-404"):
             raise not_found("No user matches the filter.")
 
-        page = resources[start_index - 1 : start_index - 1 + count]
+        if mutants.active("case-sensitive-user-name") and filter_text is not None:
+            resources = [
+                resource
+                for resource in resources
+                if resource["userName"] in filter_text
+            ]
+        first = (
+            start_index if mutants.active("pagination-off-by-one") else start_index - 1
+        )
+        page = resources[first : first + count]
         body = {
             "schemas": [LIST_RESPONSE_URN],
             "totalResults": len(resources),
@@ -171,7 +180,7 @@ class ScimApi:
             user = self._existing_user(connection, workspace, user_id)
             if request.method == "PUT":
                 data = parse_user(body)
-                user = self.provisioning.replace_user(connection, workspace, user, data)
+                user = self.provisioning.put_user(connection, workspace, user, data)
             else:
                 user = self.provisioning.patch_user(
                     connection, workspace, user, body, base_url

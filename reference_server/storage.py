@@ -283,14 +283,23 @@ class Store:
         ).first()
         return Account(row.id, row.email) if row else None
 
+    def accounts_by_email(self, connection: Connection, email: str) -> list[Account]:
+        """Return every account whose email equals `email` in any letter case."""
+        rows = connection.execute(
+            select(accounts)
+            .where(func.lower(accounts.c.email) == email.lower())
+            .order_by(accounts.c.created)
+        )
+        return [Account(row.id, row.email) for row in rows]
+
     def add_account(self, connection: Connection, email: str) -> Account:
         account = Account(new_id(), email)
+        key = email_key(email)
+        if mutants.active("duplicate-account"):
+            key = f"{key}#{account.id}"
         connection.execute(
             insert(accounts).values(
-                id=account.id,
-                email=email,
-                email_key=email_key(email),
-                created=utc_now(),
+                id=account.id, email=email, email_key=key, created=utc_now()
             )
         )
         return account
