@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 
 from reference_server import discovery, mutants
 from reference_server.errors import ScimError, not_found
@@ -21,6 +21,9 @@ from reference_server.storage import Store, User, Workspace
 
 PREFIX = "/scim-v2"
 GROUPS_DETAIL = "Groups are not supported by Soulanma: provision users only."
+# Starlette reads `methods=None` on a function endpoint as GET only, so the
+# routes that answer every method list the methods explicitly.
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def token_digest(token: str) -> str:
@@ -46,6 +49,8 @@ class ScimApi:
     def __init__(self, store: Store, provisioning: Provisioning) -> None:
         self.store = store
         self.provisioning = provisioning
+        # The routes of real endpoints, filled by `routes()`.
+        self._endpoint_routes: list[Route] = []
 
     def routes(self) -> list[Route]:
         routes = []
@@ -57,15 +62,18 @@ class ScimApi:
             ("/ResourceTypes/{name}", self.resource_type, ["GET"]),
             ("/Schemas", self.schemas, ["GET"]),
             ("/Schemas/{urn}", self.schema, ["GET"]),
-            ("/Groups", self.groups, None),
-            ("/Groups/{rest:path}", self.groups, None),
+            ("/Groups", self.groups, ALL_METHODS),
+            ("/Groups/{rest:path}", self.groups, ALL_METHODS),
         ):
             # Identity providers call collections with and without a trailing
             # slash; both are served, never redirected.
             for variant in (path, path + "/"):
                 routes.append(Route(PREFIX + variant, endpoint, methods=methods))
-        routes.append(Route(PREFIX + "/{rest:path}", self.unknown_path, methods=None))
-        routes.append(Route(PREFIX, self.unknown_path, methods=None))
+        self._endpoint_routes = list(routes)
+        routes.append(
+            Route(PREFIX + "/{rest:path}", self.unknown_path, methods=ALL_METHODS)
+        )
+        routes.append(Route(PREFIX, self.unknown_path, methods=ALL_METHODS))
         return routes
 
     # Authentication and workspace checks
@@ -277,6 +285,15 @@ class ScimApi:
         raise not_found(GROUPS_DETAIL)
 
     async def unknown_path(self, request: Request) -> Response:
+        # The catch-all route matches every method, so Starlette sends a known
+        # path with a method it does not serve here instead of answering 405.
+        for route in self._endpoint_routes:
+            match, _ = route.matches(request.scope)
+            if match is not Match.NONE:
+                raise ScimError(
+                    405,
+                    f"Method {request.method} is not allowed on {request.url.path}.",
+                )
         raise not_found(f"No SCIM endpoint at {request.url.path}.")
 
 

@@ -27,6 +27,10 @@ def pytest_arguments(keyword: str | None, junitxml: str | None) -> list[str]:
         "steps.plugin",
         "-p",
         "no:cacheprovider",
+        # httpx imported anyio before pytest started, so pytest warns that it
+        # cannot rewrite anyio's plugin; the features use no anyio asserts.
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
         "-q",
         "-rfEs",
     ]

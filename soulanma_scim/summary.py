@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -21,13 +23,27 @@ class FeatureTally:
 def feature_of(item: pytest.Item) -> tuple[str, str]:
     """Return (feature name, scenario name) of a pytest-bdd test item.
 
-    pytest-bdd sets each scenario test's docstring to "FEATURE: SCENARIO".
+    pytest-bdd sets each scenario test's docstring to "FILE: SCENARIO", where
+    FILE is the feature file's path; the feature's own name is read from it.
     """
     doc = getattr(getattr(item, "obj", None), "__doc__", None) or ""
-    feature, separator, scenario = doc.partition(": ")
+    source, separator, scenario = doc.rpartition(".feature: ")
     if not separator:
         return "(not a scenario)", item.name
-    return feature, scenario
+    return _feature_name(source + ".feature"), scenario
+
+
+@functools.cache
+def _feature_name(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as feature_file:
+            for line in feature_file:
+                keyword, colon, name = line.strip().partition(":")
+                if colon and keyword == "Feature":
+                    return name.strip()
+    except OSError:
+        pass
+    return Path(path).stem
 
 
 class FeatureSummary:
