@@ -35,8 +35,15 @@ class Identity:
 class IdentityFactory:
     """Make identities with fake names and emails unique to this run."""
 
-    def __init__(self, run_id: str | None = None, *, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        run_id: str | None = None,
+        *,
+        seed: int | None = None,
+        email_domain: str = EMAIL_DOMAIN,
+    ) -> None:
         self.run_id = run_id or secrets.token_hex(4)
+        self.email_domain = email_domain
         self._faker = Faker("en_US")
         if seed is not None:
             self._faker.seed_instance(seed)
@@ -51,13 +58,13 @@ class IdentityFactory:
         return Identity(
             given_name=given,
             family_name=family,
-            email=f"{local}@{EMAIL_DOMAIN}",
+            email=f"{local}@{self.email_domain}",
             external_id=f"idp-{self.run_id}-{number}",
         )
 
     def unknown_email(self) -> str:
         """Return an email that no identity of the run has, nor will have."""
-        return f"nobody.{self.run_id}-{next(self._serial)}@{EMAIL_DOMAIN}"
+        return f"nobody.{self.run_id}-{next(self._serial)}@{self.email_domain}"
 
 
 def _ascii_word(text: str) -> str:

@@ -11,6 +11,19 @@ import httpx
 
 from mock_idp.transcript import Exchange, Transcript, redact_authorization
 
+TransportFactory = Callable[[str], httpx.BaseTransport]
+_transport_factory: TransportFactory | None = None
+
+
+def use_transport_factory(factory: TransportFactory | None) -> None:
+    """Make sessions created without a transport use `factory(base_url)`.
+
+    A run against a live target installs its TLS settings, retries, rate
+    limit and ledger this way. None restores httpx's own transport.
+    """
+    global _transport_factory
+    _transport_factory = factory
+
 
 class RecordingSession:
     """An httpx client that records each exchange into a transcript.
@@ -35,6 +48,8 @@ class RecordingSession:
         self.transcript.add_secret(token)
         self.default_headers = default_headers or {}
         self.on_response: Callable[[Any], None] | None = None
+        if transport is None and _transport_factory is not None:
+            transport = _transport_factory(self.base_url)
         self._http = httpx.Client(transport=transport, timeout=timeout)
 
     def close(self) -> None:

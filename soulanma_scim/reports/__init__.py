@@ -1,0 +1,1 @@
+"""Reports of a run: the HTML report and the curl commands in it."""
