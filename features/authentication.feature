@@ -1,3 +1,4 @@
+@once
 Feature: Bearer token authentication
   Every SCIM request carries the workspace's SCIM token as a bearer token. A
   request without it, or with anything else, gets 401 with a Bearer challenge
@@ -5,7 +6,7 @@ Feature: Bearer token authentication
 
   Rule: A request without the workspace's bearer token gets 401
 
-    @read_only
+    @read_only @protocol
     Scenario Outline: Listing users without valid credentials
       When the identity provider lists users <credentials>
       Then the request fails with status 401
@@ -18,12 +19,13 @@ Feature: Bearer token authentication
         | with the token as Basic         |
         | with an empty bearer token      |
 
-    @read_only
+    @read_only @protocol
     Scenario: A create without a token creates nothing
       When the identity provider provisions the user without a token
       Then the request fails with status 401
       And a lookup by userName finds no user
 
+    @protocol
     Scenario: Reading a user without a token
       Given the identity provider has provisioned the user as viewer
       When the identity provider reads the user without a token

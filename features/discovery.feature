@@ -1,3 +1,4 @@
+@once
 Feature: Service discovery
   The discovery endpoints of RFC 7644, Section 4 describe what Soulanma
   supports: PATCH and filtering without bulk, sort or ETags, the User resource
@@ -5,7 +6,7 @@ Feature: Service discovery
 
   Rule: /ServiceProviderConfig states the supported features
 
-    @read_only
+    @read_only @protocol
     Scenario: Reading the service provider configuration
       When the identity provider reads the service provider configuration
       Then the request succeeds with status 200
@@ -14,7 +15,7 @@ Feature: Service discovery
 
   Rule: /ResourceTypes lists User only
 
-    @read_only
+    @read_only @protocol
     Scenario: Reading the resource types
       When the identity provider reads the resource types
       Then the request succeeds with status 200
@@ -23,14 +24,14 @@ Feature: Service discovery
 
   Rule: /Schemas describes the core User schema and the Soulanma extension
 
-    @read_only
+    @read_only @protocol
     Scenario: Reading the schemas
       When the identity provider reads the schemas
       Then the request succeeds with status 200
       And the schemas include the core User schema
       And the schemas include the Soulanma extension with editor as a boolean
 
-    @read_only
+    @read_only @protocol
     Scenario: Reading the Soulanma extension schema by its URN
       When the identity provider reads the Soulanma extension schema
       Then the request succeeds with status 200

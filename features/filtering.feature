@@ -1,3 +1,4 @@
+@needs_filter @protocol
 Feature: Filtering users
   Identity providers match users with filters before they create them. Soulanma
   evaluates the filters of RFC 7644, Section 3.4.2.2 with attribute names and
@@ -30,6 +31,7 @@ Feature: Filtering users
       Examples: Logical operators
         | filter                                                           |
         | userName eq "{email}" and active eq true                         |
+        | userName eq "{email}" AND active eq true                         |
         | userName eq "{email}" or userName eq "{unknown_email}"           |
         | userName eq "{email}" and not (active eq false)                  |
         | (userName eq "{unknown_email}" or externalId eq "{external_id}") |
@@ -46,6 +48,7 @@ Feature: Filtering users
         | userName eq "{email}" and active eq false     |
         | userName eq "{email}" and not (active eq true) |
         | userName ne "{email}" and externalId eq "{external_id}" |
+        | externalId eq "{EXTERNAL_ID}"                 |
 
   Rule: A filter that matches nobody answers 200 with an empty list
 
@@ -54,6 +57,7 @@ Feature: Filtering users
       When the identity provider filters users with 'userName eq "{unknown_email}"'
       Then the request succeeds with status 200
       And the filter finds no user
+      And the page starts at index 1 and holds 0 users
 
     @read_only
     Scenario: Looking up a random external id, as Entra ID tests a connection

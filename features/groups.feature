@@ -1,3 +1,4 @@
+@once
 Feature: Groups are not supported
   Soulanma neither fetches nor provisions groups: /Groups answers 404 in the
   SCIM Error form, and User is the only resource type.
@@ -8,6 +9,7 @@ Feature: Groups are not supported
     Scenario: Listing groups
       When the identity provider lists groups
       Then the request fails with status 404
+      And the error detail mentions "not supported"
 
     @read_only
     Scenario: Creating a group

@@ -66,17 +66,20 @@ Feature: Provisioning users
         | @example.com      |
         | j doe@example.com |
 
+    @protocol
     Scenario: The userName is stored as sent
       When the identity provider provisions the user with the email in mixed case
       Then the request succeeds with status 201
       And SCIM reads the userName exactly as sent
 
+    @protocol
     Scenario: The same email cannot be provisioned twice
       Given the identity provider has provisioned the user
       When the identity provider provisions the user again
       Then the request fails with status 409 and scimType "uniqueness"
       And a lookup by userName finds exactly one user
 
+    @protocol
     Scenario: The same email in another letter case is the same user
       Given the identity provider has provisioned the user
       When the identity provider provisions the user again with the email in upper case
@@ -138,7 +141,31 @@ Feature: Provisioning users
       When the identity provider provisions the user with the attribute "favouriteColour"
       Then the request fails with status 400 and scimType "invalidValue"
 
+    @protocol
     Scenario: A password is accepted and never returned
       When the identity provider provisions the user with a password
       Then the request succeeds with status 201
       And no response carries the password
+
+    Scenario: A create with active as the string "True"
+      When the identity provider provisions the user with "active" set to "True"
+      Then the request succeeds with status 201
+      And the response reads active as the JSON boolean true
+      And SCIM reads the user as active
+
+  Rule: An update changes the email and userName together, never to another user's email
+
+    Scenario: Changing the email
+      Given the identity provider has provisioned the user as viewer
+      When the identity provider changes the user's email
+      Then the update succeeds
+      And SCIM reads "userName" as "{new_email}"
+      And SCIM reads the work email as "{new_email}"
+
+    Scenario: Changing the email to another user's email in another letter case
+      Given the identity provider has provisioned the user as viewer
+      And the identity provider has provisioned a collaborator
+      When the identity provider changes the user's email to the collaborator's in upper case
+      Then the request fails with status 409 and scimType "uniqueness"
+      And SCIM reads the userName as provisioned
+      And SCIM reads the work email as "{email}"

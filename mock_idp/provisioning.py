@@ -2,22 +2,48 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
-from mock_idp.client import ScimClient
+from mock_idp.client import PATCH_OP_URN, ScimClient
+from mock_idp.dialects import Dialect, get_dialect
+from mock_idp.dialects.base import (
+    ABSENT,
+    CORE_USER_URN,
+    DELETE,
+    EDITOR,
+    EDITOR_PATH,
+    ENTERPRISE_USER_URN,
+    PATCH,
+    PATH_LESS_PATCH,
+    PUT,
+    REMOVE,
+    SOULANMA_USER_URN,
+    WORK_EMAIL_PATH,
+    ConnectionTest,
+    Unexpressible,
+)
 from mock_idp.identities import Identity
 from mock_idp.transcript import Exchange
 
-CORE_USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
-ENTERPRISE_USER_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-SOULANMA_USER_URN = "urn:ietf:params:scim:schemas:extension:soulanma:2.0:User"
-EDITOR_PATH = f"{SOULANMA_USER_URN}:editor"
+__all__ = [
+    "ABSENT",
+    "CORE_USER_URN",
+    "EDITOR_PATH",
+    "ENTERPRISE_USER_URN",
+    "SOULANMA_USER_URN",
+    "EditorValue",
+    "IdentityProvider",
+    "ImportResult",
+    "ProvisioningError",
+    "Unexpressible",
+]
 
 # What the identity provider sends as `editor`: a boolean, None for JSON null,
 # or a string such as "True" as Entra ID sends booleans.
 EditorValue = bool | str | None
-ABSENT: Any = object()
 
 
 class ProvisioningError(AssertionError):
@@ -33,15 +59,17 @@ class ImportResult:
 
 
 class IdentityProvider:
-    """Provision identities into one workspace as Okta or Entra ID do.
+    """Provision identities into one workspace in one provider's dialect.
 
     The SCIM id of each identity is kept after its create, so later flows only
     name the identity. `created_ids` lists every id a create returned, for
-    clean-up.
+    clean-up. Every request carries the dialect's headers; a flow the dialect's
+    provider never sends raises `Unexpressible`.
     """
 
-    def __init__(self, client: ScimClient) -> None:
+    def __init__(self, client: ScimClient, dialect: Dialect | None = None) -> None:
         self.client = client
+        self.dialect = dialect if dialect is not None else get_dialect("generic")
         self.ids: dict[str, str] = {}
         self.created_ids: list[str] = []
         self.last_lookup: Exchange | None = None
@@ -54,42 +82,59 @@ class IdentityProvider:
                 f"{identity.email} has no SCIM id: provision it first."
             ) from None
 
+    def user_path(self, identity: Identity) -> str:
+        return f"/Users/{quote(self.user_id(identity), safe='')}"
+
+    def send(self, method: str, path: str, body: Any = None) -> Exchange:
+        """Send one request with the dialect's headers; `body` is sent as JSON."""
+        headers = self.dialect.request_headers(body is not None)
+        return self.client.request(method, path, json=body, headers=headers)
+
+    def send_patch(
+        self, identity: Identity, operations: list[dict[str, Any]]
+    ) -> Exchange:
+        body = {"schemas": [PATCH_OP_URN], "Operations": operations}
+        return self.send("PATCH", self.user_path(identity), body)
+
+    def test_connection(self) -> ConnectionTest:
+        return self.dialect.test_connection(self)
+
+    def look_up(self, user_name: str) -> Exchange:
+        """Match a user by `userName eq`, as the dialect encodes the filter."""
+        return self.send("GET", self.dialect.lookup_path(user_name))
+
+    def search(self, filter: str) -> Exchange:
+        return self.send("GET", self.dialect.list_path(filter=filter))
+
+    def list_users(
+        self, start_index: int | str | None = None, count: int | str | None = None
+    ) -> Exchange:
+        return self.send(
+            "GET", self.dialect.list_path(start_index=start_index, count=count)
+        )
+
     def payload(
         self,
         identity: Identity,
-        editor: EditorValue = ABSENT,
+        editor: Any = ABSENT,
         *,
         user_name: str | None = None,
         list_extension: bool = True,
     ) -> dict[str, Any]:
-        """Build the create or replace body for `identity`.
+        """Build the dialect's create body for `identity`.
 
         The Soulanma extension object is present only when `editor` is given,
-        and its URN is listed in `schemas` unless `list_extension` is False.
+        and the generic dialect lists its URN in `schemas` unless
+        `list_extension` is False.
         """
-        email = user_name if user_name is not None else identity.email
-        body: dict[str, Any] = {
-            "schemas": [CORE_USER_URN],
-            "userName": email,
-            "externalId": identity.external_id,
-            "name": {
-                "givenName": identity.given_name,
-                "familyName": identity.family_name,
-            },
-            "displayName": identity.display_name,
-            "emails": [{"value": email, "type": "work", "primary": True}],
-            "active": True,
-        }
-        if editor is not ABSENT:
-            body[SOULANMA_USER_URN] = {"editor": editor}
-            if list_extension:
-                body["schemas"].append(SOULANMA_USER_URN)
-        return body
+        return self.dialect.create_body(
+            identity, editor, user_name=user_name, list_extension=list_extension
+        )
 
     def provision(
         self,
         identity: Identity,
-        editor: EditorValue = ABSENT,
+        editor: Any = ABSENT,
         *,
         user_name: str | None = None,
         list_extension: bool = True,
@@ -100,15 +145,15 @@ class IdentityProvider:
         between linking, 201 and 409. Returns the create exchange.
         """
         email = user_name if user_name is not None else identity.email
-        self.last_lookup = self.client.find_by_user_name(email)
         body = self.payload(
             identity, editor, user_name=user_name, list_extension=list_extension
         )
+        self.last_lookup = self.look_up(email)
         return self.create(identity, body)
 
-    def create(self, identity: Identity, body: dict[str, Any]) -> Exchange:
+    def create(self, identity: Identity, body: Any) -> Exchange:
         """POST `body` and remember the id of the created user."""
-        exchange = self.client.create(body)
+        exchange = self.send("POST", "/Users", body)
         self.remember(identity, exchange)
         return exchange
 
@@ -122,59 +167,82 @@ class IdentityProvider:
             self.created_ids.append(resource["id"])
 
     def read(self, identity: Identity) -> Exchange:
-        return self.client.get(self.user_id(identity))
+        return self.send("GET", self.user_path(identity))
+
+    def patch(self, identity: Identity, operations: list[dict[str, Any]]) -> Exchange:
+        """Send the operations as given, if the provider sends such a PATCH."""
+        self.dialect.check(PATCH)
+        if any("path" not in operation for operation in operations):
+            self.dialect.check(PATH_LESS_PATCH)
+        if SOULANMA_USER_URN.lower() in json.dumps(operations).lower():
+            self.dialect.check(EDITOR)
+        return self.send_patch(identity, operations)
+
+    def replace(self, identity: Identity, body: dict[str, Any]) -> Exchange:
+        """PUT `body` as given, if the provider sends PUT."""
+        self.dialect.check(PUT)
+        return self.send("PUT", self.user_path(identity), body)
+
+    def update(
+        self, identity: Identity, changes: dict[str, Any], method: str | None = None
+    ) -> Exchange:
+        """Send changes keyed by SCIM path, by PATCH, PUT or the dialect's choice."""
+        if method is None:
+            return self.dialect.update(self, identity, changes)
+        if method.upper() == "PATCH":
+            return self.dialect.patch(self, identity, changes)
+        return self.dialect.put(self, identity, changes)
 
     def update_profile(
-        self, identity: Identity, *, family_name: str, method: str = "PUT"
+        self, identity: Identity, *, family_name: str, method: str | None = None
     ) -> Exchange:
-        """Change the family name without sending `editor`, by PUT or PATCH."""
-        user_id = self.user_id(identity)
-        if method.upper() == "PATCH":
-            operation = {
-                "op": "replace",
-                "path": "name.familyName",
-                "value": family_name,
-            }
-            return self.client.patch(user_id, [operation])
+        """Change the family and display names without sending `editor`."""
+        changes = {
+            "name.familyName": family_name,
+            "displayName": f"{identity.given_name} {family_name}",
+        }
+        if method is not None and method.upper() == "PATCH":
+            changes = {"name.familyName": family_name}
+        return self.update(identity, changes, method)
 
-        body = self.payload(identity)
-        body["name"]["familyName"] = family_name
-        body["displayName"] = f"{identity.given_name} {family_name}"
-        return self.client.replace(user_id, body)
+    def change_email(
+        self, identity: Identity, email: str, method: str | None = None
+    ) -> Exchange:
+        """Change the work email and the userName together."""
+        changes = {WORK_EMAIL_PATH: email, "userName": email}
+        return self.update(identity, changes, method)
 
     def set_role(
-        self, identity: Identity, editor: EditorValue, *, method: str = "PATCH"
+        self, identity: Identity, editor: EditorValue, *, method: str | None = None
     ) -> Exchange:
-        """Send `editor` on an update: a PATCH replace of its path, or a full PUT."""
-        user_id = self.user_id(identity)
-        if method.upper() == "PUT":
-            return self.client.replace(user_id, self.payload(identity, editor))
-        operation = {"op": "replace", "path": EDITOR_PATH, "value": editor}
-        return self.client.patch(user_id, [operation])
+        """Send `editor` on an update, by PATCH, PUT or the dialect's choice."""
+        return self.update(identity, {EDITOR_PATH: editor}, method)
 
     def clear_role(self, identity: Identity) -> Exchange:
         """Remove `editor` with a PATCH remove of its path."""
-        operation = {"op": "remove", "path": EDITOR_PATH}
-        return self.client.patch(self.user_id(identity), [operation])
+        return self.update(identity, {EDITOR_PATH: REMOVE}, "PATCH")
 
-    def deactivate(self, identity: Identity, *, style: str = "path") -> Exchange:
+    def deactivate(self, identity: Identity, *, style: str | None = None) -> Exchange:
         return self._set_active(identity, False, style)
 
-    def reactivate(self, identity: Identity, *, style: str = "path") -> Exchange:
+    def reactivate(self, identity: Identity, *, style: str | None = None) -> Exchange:
         return self._set_active(identity, True, style)
 
     def delete(self, identity: Identity) -> Exchange:
-        return self.client.delete(self.user_id(identity))
+        self.dialect.check(DELETE)
+        return self.send("DELETE", self.user_path(identity))
 
-    def import_all(self, page_size: int) -> ImportResult:
+    def import_all(self, page_size: int | None = None) -> ImportResult:
         """Page through /Users with startIndex and count until totalResults is read.
 
-        Raises ProvisioningError when a page fails or the pages stop short.
+        `page_size` defaults to the dialect's. Raises ProvisioningError when a
+        page fails or the pages stop short.
         """
+        size = page_size if page_size is not None else self.dialect.import_page_size
         result = ImportResult()
         start_index = 1
         while True:
-            page = self.client.list(start_index=start_index, count=page_size)
+            page = self.send("GET", self.dialect.import_path(start_index, size))
             result.pages.append(page)
             body = page.json()
             if page.status != 200 or not isinstance(body, dict):
@@ -195,13 +263,17 @@ class IdentityProvider:
                 )
             start_index += len(resources)
 
-    def _set_active(self, identity: Identity, active: bool, style: str) -> Exchange:
-        """Send `active` the way one identity provider does.
+    def _set_active(
+        self, identity: Identity, active: bool, style: str | None
+    ) -> Exchange:
+        """Send `active` in the dialect's form, or in one fixed `style`.
 
         `path` is a PATCH replace on the `active` path, `path-less` the Okta form
         with the value as an object, `string` the Entra ID form with "True" or
         "False", and `put` a full replace as Okta's AIW apps send.
         """
+        if style is None:
+            return self.dialect.set_active(self, identity, active)
         user_id = self.user_id(identity)
         if style == "put":
             body = self.payload(identity)

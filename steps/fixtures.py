@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -9,11 +10,17 @@ import pytest
 
 from mock_idp.admin import AdminApiError, AdminClient, expect
 from mock_idp.client import ScimClient
-from mock_idp.identities import Identity, IdentityFactory
+from mock_idp.dialects import Dialect, get_dialect
+from mock_idp.identities import EMAIL_DOMAIN, Identity, IdentityFactory
 from mock_idp.provisioning import IdentityProvider
 from mock_idp.transcript import Transcript
 from steps.plugin import TRANSCRIPT_KEY
-from steps.target import Target, target_from_environment
+from steps.target import (
+    EMAIL_DOMAIN_VARIABLE,
+    RUN_ID_VARIABLE,
+    Target,
+    target_from_environment,
+)
 
 
 @dataclass
@@ -42,7 +49,11 @@ def target() -> Target:
 
 @pytest.fixture(scope="session")
 def identities() -> IdentityFactory:
-    return IdentityFactory()
+    """The run's identities, with the run id and email domain that verify set."""
+    return IdentityFactory(
+        os.environ.get(RUN_ID_VARIABLE) or None,
+        email_domain=os.environ.get(EMAIL_DOMAIN_VARIABLE) or EMAIL_DOMAIN,
+    )
 
 
 @pytest.fixture
@@ -57,12 +68,16 @@ def transcript(request: pytest.FixtureRequest, target: Target) -> Transcript:
 
 @pytest.fixture
 def workspace(
-    target: Target, transcript: Transcript, identities: IdentityFactory
+    target: Target,
+    transcript: Transcript,
+    identities: IdentityFactory,
+    dialect: Dialect,
 ) -> Iterator[Workspace]:
     """Create an Enterprise workspace with SAML for the scenario, when possible.
 
     With the admin API the workspace is deleted at teardown. Without it the
     scenario uses the SCIM token's workspace, and `idp` removes its users.
+    Requesting `dialect` here gives every scenario a dialect in its test id.
     """
     if not target.has_admin_api:
         scim = ScimClient(target.base_url, target.token, transcript=transcript)
@@ -88,9 +103,15 @@ def workspace(
 
 
 @pytest.fixture
-def idp(workspace: Workspace) -> Iterator[IdentityProvider]:
+def dialect(request: pytest.FixtureRequest) -> Dialect:
+    """The identity provider's wire format, which the plugin parametrizes."""
+    return get_dialect(getattr(request, "param", "generic"))
+
+
+@pytest.fixture
+def idp(workspace: Workspace, dialect: Dialect) -> Iterator[IdentityProvider]:
     """The identity provider of the scenario, which removes its users at teardown."""
-    provider = IdentityProvider(workspace.scim)
+    provider = IdentityProvider(workspace.scim, dialect)
     yield provider
     if workspace.id is None:
         _remove_users(provider)

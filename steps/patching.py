@@ -45,7 +45,7 @@ def patch_operation(
     value: str | None,
 ) -> Exchange:
     operation = _operation(op, path, quoted_path, value, identity, identities)
-    return idp.client.patch(idp.user_id(identity), [operation])
+    return idp.patch(identity, [operation])
 
 
 @given(
@@ -61,7 +61,21 @@ def patched(
     value: str | None,
 ) -> None:
     operation = _operation(op, path, quoted_path, value, identity, identities)
-    assert_updated(idp.client.patch(idp.user_id(identity), [operation]))
+    assert_updated(idp.patch(identity, [operation]))
+
+
+@when(
+    parsers.re(
+        r'the identity provider patches with op "(?P<op>\w+)" at path '
+        r'"(?P<path>[^"]+)" the JSON value (?P<value>.+)'
+    ),
+    target_fixture="response",
+)
+def patch_json_value(
+    idp: IdentityProvider, identity: Identity, op: str, path: str, value: str
+) -> Exchange:
+    operation = {"op": op, "path": path, "value": json.loads(value)}
+    return idp.patch(identity, [operation])
 
 
 @when(
@@ -74,7 +88,7 @@ def patch_without_path(
     idp: IdentityProvider, identity: Identity, value: str
 ) -> Exchange:
     operation = {"op": "replace", "value": json.loads(value)}
-    return idp.client.patch(idp.user_id(identity), [operation])
+    return idp.patch(identity, [operation])
 
 
 @when(
@@ -84,7 +98,7 @@ def patch_without_path(
 def patch_op_without_path(
     idp: IdentityProvider, identity: Identity, op: str
 ) -> Exchange:
-    return idp.client.patch(idp.user_id(identity), [{"op": op}])
+    return idp.patch(identity, [{"op": op}])
 
 
 @when(
@@ -101,16 +115,21 @@ def patch_two_operations(
         {"op": "replace", "path": "name.familyName", "value": family},
         {"op": "replace", "path": "active", "value": active},
     ]
-    return idp.client.patch(idp.user_id(identity), operations)
+    return idp.patch(identity, operations)
 
 
 @then(parsers.re(r'SCIM reads "(?P<path>[\w.]+)" as "(?P<value>[^"]*)"'))
 def reads_attribute(
-    idp: IdentityProvider, identity: Identity, path: str, value: str
+    idp: IdentityProvider,
+    identity: Identity,
+    identities: IdentityFactory,
+    path: str,
+    value: str,
 ) -> None:
     resource, exchange = read_user(idp, identity)
-    assert attribute_at(resource, path) == value, (
-        f"expected {path} {value!r}:\n{exchange.describe()}"
+    expected = fill_placeholders(value, identity, identities)
+    assert attribute_at(resource, path) == expected, (
+        f"expected {path} {expected!r}:\n{exchange.describe()}"
     )
 
 

@@ -273,6 +273,24 @@ def list_at_path(workspace: Workspace, path: str) -> Exchange:
 
 
 @when(
+    parsers.re('the identity provider lists users with Accept "(?P<accept>[^"]+)"'),
+    target_fixture="response",
+)
+def list_with_accept(workspace: Workspace, accept: str) -> Exchange:
+    return workspace.scim.request("GET", "/Users", headers={"Accept": accept})
+
+
+@when(
+    parsers.re('the identity provider provisions the user at "(?P<path>[^"]+)"'),
+    target_fixture="response",
+)
+def provision_at_path(idp: IdentityProvider, identity: Identity, path: str) -> Exchange:
+    exchange = idp.send("POST", path, idp.payload(identity))
+    idp.remember(identity, exchange)
+    return exchange
+
+
+@when(
     "the identity provider replaces the user with read-only attributes of another user",
     target_fixture="response",
 )
@@ -281,6 +299,7 @@ def replace_read_only(idp: IdentityProvider, identity: Identity) -> Exchange:
     body["id"] = f"other-{uuid.uuid4()}"
     body["meta"] = {"resourceType": "User", "created": "2001-01-01T00:00:00Z"}
     body["groups"] = [{"value": "admins", "display": "Admins"}]
+    body["password"] = f"Placeholder-{uuid.uuid4()}!"
     body["schemas"].append(SOULANMA_USER_URN)
     body[SOULANMA_USER_URN] = {"state": "member"}
     return idp.client.replace(idp.user_id(identity), body)

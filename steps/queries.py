@@ -13,7 +13,6 @@ from mock_idp.identities import Identity, IdentityFactory
 from mock_idp.provisioning import IdentityProvider, ImportResult
 from mock_idp.transcript import Exchange
 from steps.checks import json_object, list_resources
-from steps.fixtures import Workspace
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -26,6 +25,7 @@ def fill_placeholders(
         "email": identity.email,
         "EMAIL": identity.email.upper(),
         "external_id": identity.external_id,
+        "EXTERNAL_ID": identity.external_id.upper(),
         "family_name": identity.family_name,
         "given_name": identity.given_name,
         "local_part": identity.email.split("@")[0],
@@ -41,17 +41,15 @@ def fill_placeholders(
     target_fixture="response",
 )
 def filter_users(
-    workspace: Workspace,
+    idp: IdentityProvider,
     identity: Identity,
     identities: IdentityFactory,
     expression: str,
 ) -> Exchange:
-    return workspace.scim.list(
-        filter=fill_placeholders(expression, identity, identities)
-    )
+    return idp.search(fill_placeholders(expression, identity, identities))
 
 
-@then("the filter finds only the user")
+@then(parsers.re("the (?:filter|lookup) finds only the user"))
 def finds_only_user(
     response: Exchange, idp: IdentityProvider, identity: Identity
 ) -> None:
@@ -68,8 +66,8 @@ def finds_only_user(
     ),
     target_fixture="response",
 )
-def list_page(workspace: Workspace, start_index: str, count: str) -> Exchange:
-    return workspace.scim.list(start_index=start_index, count=count)
+def list_page(idp: IdentityProvider, start_index: str, count: str) -> Exchange:
+    return idp.list_users(start_index, count)
 
 
 @then(
@@ -84,9 +82,9 @@ def page_shape(response: Exchange, start_index: int, items: int) -> None:
 
 
 @then("the page is the same as the page from startIndex 1")
-def same_as_first_page(workspace: Workspace, response: Exchange) -> None:
+def same_as_first_page(idp: IdentityProvider, response: Exchange) -> None:
     count = URL(response.url).params.get("count")
-    first = workspace.scim.list(start_index=1, count=count)
+    first = idp.list_users(1, count)
     _, expected = list_resources(first)
     _, actual = list_resources(response)
     assert [item.get("id") for item in actual] == [
@@ -110,6 +108,11 @@ def counters_are_integers(response: Exchange) -> None:
 )
 def import_users(idp: IdentityProvider, size: int) -> ImportResult:
     return idp.import_all(size)
+
+
+@when("the identity provider imports all users", target_fixture="imported")
+def import_in_page_size(idp: IdentityProvider) -> ImportResult:
+    return idp.import_all()
 
 
 @then(parsers.parse("every page holds at most {size:d} users"))

@@ -67,4 +67,4 @@ def provision_with_role(
 )
 def add_role(idp: IdentityProvider, identity: Identity, role: str) -> Exchange:
     operation = {"op": "add", "path": "roles", "value": [{"value": role}]}
-    return idp.client.patch(idp.user_id(identity), [operation])
+    return idp.patch(identity, [operation])
