@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import mutants
 from .errors import ScimError, invalid_filter, invalid_path
 from .paths import (
     AttrPath,
@@ -478,7 +479,10 @@ def _compare(op: str, actual: Any, expected: Literal, attribute: Attribute) -> b
         )
         if actual_moment is not None and expected_moment is not None:
             return _order(op, actual_moment, expected_moment)
-    if not attribute.case_exact:
+    case_sensitive = attribute.case_exact or (
+        attribute.name == "userName" and mutants.active("case-sensitive-user-name")
+    )
+    if not case_sensitive:
         actual, expected = actual.casefold(), expected.casefold()
     if op == "co":
         return expected in actual

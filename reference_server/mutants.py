@@ -33,10 +33,14 @@ MUTANTS: dict[str, str] = {
     "duplicate-account": "the first sign-in creates a second account for the email",
     "invited-not-linked": "a hand-invited member is not linked; POST answers 409",
     "admin-through-roles": "a roles entry naming admin grants workspace admin",
-    "no-plan-check": "SCIM works without SAML SSO or off the Enterprise plan",
+    "no-plan-check": "SCIM works off the Enterprise plan",
+    "no-saml-check": "SCIM works without SAML SSO configured",
     "pagination-off-by-one": "startIndex is read as 0-based",
     "duplicate-create-201": "a duplicate create answers 201 instead of 409",
 }
+
+ALLOW_ENV = "SOULANMA_REFERENCE_ALLOW_MUTANTS"
+MUTANT_ENV = "SOULANMA_REFERENCE_MUTANT"
 
 _active: str | None = None
 
@@ -44,8 +48,8 @@ _active: str | None = None
 def configure_from_environment() -> str | None:
     """Switch on the mutant the environment names, if mutants are allowed."""
     global _active
-    name = os.environ.get("SOULANMA_REFERENCE_MUTANT")
-    allowed = os.environ.get("SOULANMA_REFERENCE_ALLOW_MUTANTS") == "1"
+    name = os.environ.get(MUTANT_ENV)
+    allowed = os.environ.get(ALLOW_ENV) == "1"
     _active = None
     if not name:
         return None

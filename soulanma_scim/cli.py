@@ -9,10 +9,19 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from mock_idp.dialects import DIALECT_NAMES
 from soulanma_scim.embedded import EmbeddedServerError, embedded_server
+from soulanma_scim.live_options import (
+    add_cleanup_command,
+    add_live_options,
+    cleanup,
+    read_token_files,
+    run_options,
+)
 from soulanma_scim.target import Target
 
 SCIM_TOKEN_ENV = "SOULANMA_SCIM_TOKEN"
+IDP_ENV = "SOULANMA_SCIM_IDP"
 ADMIN_TOKEN_ENV = "SOULANMA_ADMIN_TOKEN"
 EXIT_USAGE = 2
 
@@ -46,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"bearer token of the workspace admin API (env {ADMIN_TOKEN_ENV}); "
         "a random one is printed once when absent",
     )
+    # A deliberately broken server, for showing that the features catch it.
+    serve.add_argument("--mutant", help=argparse.SUPPRESS)
 
     verify = commands.add_parser(
         "verify",
@@ -73,6 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--junitxml", metavar="FILE", help="write a JUnit XML report to FILE"
     )
+    verify.add_argument(
+        "--idp",
+        metavar="NAME[,NAME...]",
+        help="identity-provider dialects to run each scenario under, from "
+        f"{', '.join(DIALECT_NAMES)} (default: all)",
+    )
+    add_live_options(verify)
+    add_cleanup_command(commands)
     return parser
 
 
@@ -109,6 +128,36 @@ def _target_from(
     )
 
 
+def select_mutant(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Hand `serve --mutant NAME` to the reference server through its environment."""
+    if args.mutant is None:
+        return
+    from reference_server.mutants import ALLOW_ENV, MUTANT_ENV, MUTANTS
+
+    if os.environ.get(ALLOW_ENV) != "1":
+        parser.error(f"--mutant needs the environment variable {ALLOW_ENV}=1")
+    if args.mutant not in MUTANTS:
+        parser.error(
+            f"unknown mutant {args.mutant!r}; known mutants: {', '.join(MUTANTS)}"
+        )
+    os.environ[MUTANT_ENV] = args.mutant
+
+
+def select_dialects(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Check `--idp` and hand it to the feature plugin through its environment."""
+    os.environ.pop(IDP_ENV, None)
+    if args.idp is None:
+        return
+    names = [name.strip() for name in args.idp.split(",") if name.strip()]
+    unknown = [name for name in names if name not in DIALECT_NAMES]
+    if unknown or not names:
+        parser.error(
+            f"unknown identity provider {', '.join(unknown) or '(none)'} in --idp; "
+            f"choose from {', '.join(DIALECT_NAMES)}"
+        )
+    os.environ[IDP_ENV] = ",".join(names)
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -132,12 +181,15 @@ def serve(args: argparse.Namespace) -> int:
 def verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from soulanma_scim.runner import run_features
 
+    select_dialects(parser, args)
+    read_token_files(parser, args)
+    options = run_options(parser, args)
     target = _target_from(parser, args)
     if target is not None:
-        return run_features(target, args.keyword, args.junitxml)
+        return run_features(target, args.keyword, args.junitxml, options)
     try:
         with embedded_server() as embedded:
-            return run_features(embedded, args.keyword, args.junitxml)
+            return run_features(embedded, args.keyword, args.junitxml, options)
     except EmbeddedServerError as error:
         print(f"soulanma-scim: {error}", file=sys.stderr)
         return 1
@@ -152,7 +204,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "serve":
+        select_mutant(parser, args)
         return serve(args)
+    if args.command == "cleanup":
+        return cleanup(parser, args)
     return verify(parser, args)
 
 

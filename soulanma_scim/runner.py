@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import steps
+from soulanma_scim.live_run import EXIT_INTERRUPTED, RunOptions, run_live
 from soulanma_scim.summary import FeatureSummary
 from soulanma_scim.target import Target
 
@@ -41,10 +42,28 @@ def pytest_arguments(keyword: str | None, junitxml: str | None) -> list[str]:
     return arguments
 
 
-def run_features(target: Target, keyword: str | None, junitxml: str | None) -> int:
-    """Run every selected scenario and map pytest's exit code to ours."""
+def run_features(
+    target: Target,
+    keyword: str | None,
+    junitxml: str | None,
+    options: RunOptions | None = None,
+) -> int:
+    """Run every selected scenario and map pytest's exit code to ours.
+
+    Returns EXIT_INTERRUPTED after Ctrl-C or SIGTERM, once cleanup has run.
+    """
     target.export()
-    code = pytest.main(pytest_arguments(keyword, junitxml), plugins=[FeatureSummary()])
+    options = options or RunOptions()
+    if junitxml:
+        options.junitxml = Path(junitxml)
+
+    def run_pytest(extra: list[str], plugins: list[object]) -> int:
+        arguments = pytest_arguments(keyword, None) + extra
+        return pytest.main(arguments, plugins=[FeatureSummary(), *plugins])
+
+    code = run_live(target, options, run_pytest)
+    if code in (EXIT_INTERRUPTED, pytest.ExitCode.INTERRUPTED):
+        return EXIT_INTERRUPTED
     if code == pytest.ExitCode.OK:
         return EXIT_OK
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:

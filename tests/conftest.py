@@ -77,3 +77,21 @@ def assert_scim_error(
     assert body.get("scimType") == scim_type
     assert isinstance(body.get("detail"), str)
     return body
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the mutation score of the mutant tests that ran in this session."""
+    reports = [
+        dict(report.user_properties)["mutant_report"]
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if report.when == "call" and "mutant_report" in dict(report.user_properties)
+    ]
+    if not reports:
+        return
+    killed = sum(" killed by " in report.splitlines()[1] for report in reports)
+    terminalreporter.section("mutation score")
+    terminalreporter.write_line(f"{killed}/{len(reports)} mutants detected")
+    for report in sorted(reports, key=lambda text: text.splitlines()[1]):
+        for line in report.splitlines()[1:]:
+            terminalreporter.write_line(line)
