@@ -97,9 +97,19 @@ async def read_json(request: Request) -> Any:
             f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels."
         )
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        parsed = json.loads(text, parse_constant=_reject_constant)
     except (json.JSONDecodeError, ValueError) as error:
         raise invalid_syntax(f"The request body is not valid JSON: {error}.") from None
+    # An escape such as \ud800 without its pair decodes to a lone surrogate,
+    # which is no Unicode character: stored, it would fail every later read.
+    try:
+        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise invalid_syntax(
+            "The request body contains an unpaired surrogate escape such as "
+            "\\ud800; send each character outside the BMP as a surrogate pair."
+        ) from None
+    return parsed
 
 
 def _reject_constant(name: str) -> Any:
