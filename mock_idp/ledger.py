@@ -165,7 +165,9 @@ class LedgerTransport(httpx.BaseTransport):
         return request.headers.get("authorization") == self._shared_authorization
 
     def _send_scim(self, request: httpx.Request, path: str) -> httpx.Response:
-        path = path.split("?", 1)[0]
+        # Identity providers call "/Users/" and "//Users" too (Entra's tenant
+        # URL ends in a slash); each is the same collection.
+        path = "/" + path.split("?", 1)[0].strip("/")
         match = USER_PATH.match(path)
         if match and request.method in MUTATING_METHODS:
             user_id = match["id"]

@@ -27,7 +27,10 @@ DEFAULT_WORKSPACE_NAME = "default"
 
 
 @dataclass(frozen=True)
-class ServerTokens:
+class ServerSetup:
+    """What `serve` prints at start: the default workspace and its tokens."""
+
+    default_workspace_id: str
     scim_token: str
     admin_token: str
     scim_token_generated: bool
@@ -143,14 +146,21 @@ def ensure_default_workspace(store: Store, scim_token: str) -> Workspace:
 
 def build_server_app(
     database: str, scim_token: str | None, admin_token: str | None
-) -> tuple[Starlette, ServerTokens]:
-    """Open the database, prepare the default workspace and return the app."""
-    tokens = ServerTokens(
-        scim_token=scim_token or secrets.token_urlsafe(32),
-        admin_token=admin_token or secrets.token_urlsafe(32),
-        scim_token_generated=scim_token is None,
-        admin_token_generated=admin_token is None,
-    )
+) -> tuple[Starlette, ServerSetup]:
+    """Open the database, prepare the default workspace and return the app.
+
+    An empty token counts as none, so a random one is generated.
+    """
+    given_scim_token, given_admin_token = bool(scim_token), bool(admin_token)
+    scim_token = scim_token or secrets.token_urlsafe(32)
+    admin_token = admin_token or secrets.token_urlsafe(32)
     store = Store(create_sqlite_engine(database))
-    ensure_default_workspace(store, tokens.scim_token)
-    return create_app(store, tokens.admin_token), tokens
+    workspace = ensure_default_workspace(store, scim_token)
+    setup = ServerSetup(
+        default_workspace_id=workspace.id,
+        scim_token=scim_token,
+        admin_token=admin_token,
+        scim_token_generated=not given_scim_token,
+        admin_token_generated=not given_admin_token,
+    )
+    return create_app(store, admin_token), setup

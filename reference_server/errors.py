@@ -17,11 +17,18 @@ class ScimError(Exception):
     defines none for the status.
     """
 
-    def __init__(self, status: int, detail: str, scim_type: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        scim_type: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.scim_type = scim_type
+        self.headers = headers or {}
 
     def to_body(self) -> dict[str, Any]:
         body: dict[str, Any] = {

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from reference_server import mutants
 from reference_server.errors import SCIM_MEDIA_TYPE, ScimError, invalid_syntax
 
 MAX_BODY_BYTES = 1024 * 1024
+BODY_TIMEOUT_SECONDS = 30.0
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 # Nesting deeper than this is no SCIM body; refusing it early keeps the JSON
 # decoder far from the interpreter's recursion limit.
 MAX_JSON_DEPTH = 64
@@ -35,17 +39,35 @@ def scim_error_response(error: ScimError) -> Response:
         body["status"] = error.status
     if mutants.active("error-without-schemas"):
         del body["schemas"]
-    headers = None
+    headers = dict(error.headers)
     if error.status == 401:
-        headers = {"WWW-Authenticate": 'Bearer realm="Soulanma SCIM"'}
-    return scim_response(body, error.status, headers)
+        headers["WWW-Authenticate"] = 'Bearer realm="Soulanma SCIM"'
+    return scim_response(body, error.status, headers or None)
 
 
 async def read_body(request: Request) -> bytes:
-    """Read the request body, stopping with 413 once it passes the limit."""
+    """Read the request body, stopping with 413 once it passes the limit.
+
+    A client that stops sending before its body is complete gets 408 after
+    BODY_TIMEOUT_SECONDS instead of holding the connection open for ever.
+    """
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise _too_large()
+    try:
+        return await asyncio.wait_for(_read_limited(request), BODY_TIMEOUT_SECONDS)
+    except asyncio.TimeoutError:
+        raise ScimError(
+            408,
+            f"The request body did not arrive within {BODY_TIMEOUT_SECONDS:.0f} "
+            "seconds.",
+        ) from None
+    except ClientDisconnect:
+        detail = "The client disconnected before sending its body."
+        raise ScimError(400, detail) from None
+
+
+async def _read_limited(request: Request) -> bytes:
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -142,11 +164,17 @@ def query_int(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    try:
-        return int(raw.strip())
-    except ValueError:
+    text = raw.strip()
+    # int() would also take "1_0" and non-ASCII digits; only ASCII digits are
+    # an integer here.
+    if _INTEGER.fullmatch(text) is None:
         raise ScimError(
             400,
             f"Query parameter {name!r} must be an integer, got {raw!r}.",
             "invalidValue",
-        ) from None
+        )
+    # Past nine digits the value is beyond any page; clamping it avoids
+    # converting thousands of digits.
+    if len(text.lstrip("+-")) > 9:
+        return -(10**9) if text.startswith("-") else 10**9
+    return int(text)

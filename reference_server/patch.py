@@ -82,6 +82,8 @@ def _operations(body: object) -> list[dict[str, Any]]:
 
 def _apply_operation(resource: dict[str, Any], operation: dict[str, Any]) -> None:
     op = _member(operation, "op")
+    if op is _MISSING:
+        raise invalid_syntax('"op" is missing; it must be add, replace or remove.')
     if not isinstance(op, str) or op.lower() not in _OPERATIONS:
         raise invalid_syntax(f'"op" must be add, replace or remove, not {_show(op)}.')
     op = op.lower()

@@ -34,7 +34,12 @@ ADMIN_DETAIL = (
 
 # A practical address check: one @, no spaces, a dot in the domain. It is not
 # RFC 5322, but it separates email addresses from user names and ids.
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
+_EMAIL = re.compile(
+    r"[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)*"
+    r"@[^\W_]([\w-]*[^\W_])?(\.[^\W_]([\w-]*[^\W_])?)+"
+)
+# Whole words of a role that name workspace admin.
+_ADMIN_WORDS = {"admin", "admins", "administrator", "administrators", "owner", "owners"}
 
 # Attributes a client may send back from a read; they are ignored on write.
 _IGNORED = {"id", "meta", "groups"}
@@ -53,7 +58,12 @@ class UserInput:
 
 
 def is_email(value: str) -> bool:
-    return len(value) <= 254 and _EMAIL.match(value) is not None
+    local_part = value.partition("@")[0]
+    return (
+        len(value) <= 254
+        and len(local_part) <= 64
+        and _EMAIL.fullmatch(value) is not None
+    )
 
 
 def parse_boolean(value: Any, name: str) -> bool:
@@ -96,7 +106,17 @@ def _check_multi(attribute: Attribute, value: Any, name: str) -> list[Any]:
     checked = [
         _check_single(attribute, item, name) for item in items if item is not None
     ]
-    return [item for item in checked if item not in ({}, None)]
+    checked = [item for item in checked if item not in ({}, None)]
+    if attribute.sub_attribute("value") is not None:
+        # An entry without its value says nothing; a PATCH that removes
+        # `emails.value` leaves such entries behind.
+        checked = [item for item in checked if item.get("value") not in (None, "")]
+    if sum(1 for item in checked if item.get("primary") is True) > 1:
+        raise invalid_value(
+            f"Attribute '{name}' marks more than one value primary; RFC 7643, "
+            "Section 2.4 allows one."
+        )
+    return checked
 
 
 def _check_single(attribute: Attribute, value: Any, name: str) -> Any:
@@ -151,11 +171,10 @@ def _check_schemas(value: Any) -> None:
 def names_admin(roles: list[Any]) -> bool:
     """Return whether a `roles` value names workspace admin (or owner)."""
     for role in roles:
-        words = [
-            str(role.get(key, "")).casefold() for key in ("value", "display", "type")
-        ]
-        if any("admin" in word or word == "owner" for word in words):
-            return True
+        for key in ("value", "display", "type"):
+            words = re.split(r"[^a-z0-9]+", str(role.get(key, "")).casefold())
+            if _ADMIN_WORDS.intersection(words):
+                return True
     return False
 
 

@@ -16,7 +16,13 @@ from reference_server.filters import matches, parse_filter
 from reference_server.http import query_int, read_json, scim_response
 from reference_server.resources import etag, parse_user, render_user
 from reference_server.rules import Provisioning
-from reference_server.schema import LIST_RESPONSE_URN, USER_SCHEMAS, schema_by_urn
+from reference_server.schema import (
+    CORE_USER_URN,
+    LIST_RESPONSE_URN,
+    USER_SCHEMAS,
+    schema_by_urn,
+    split_urn,
+)
 from reference_server.storage import Store, User, Workspace
 
 PREFIX = "/scim-v2"
@@ -167,7 +173,7 @@ class ScimApi:
         base_url = self.base_url(request)
         with self.store.transaction() as connection:
             user = self._existing_user(connection, workspace, user_id)
-            if request.method == "GET":
+            if request.method in ("GET", "HEAD"):
                 return self._user_response(request, user)
         self._check_if_match(request, user)
 
@@ -287,7 +293,9 @@ class ScimApi:
                 raise ScimError(
                     405,
                     f"Method {request.method} is not allowed on {request.url.path}.",
+                    headers={"Allow": ", ".join(sorted(route.methods or ()))},
                 )
+        self.authenticate(request)
         raise not_found(f"No SCIM endpoint at {request.url.path}.")
 
 
@@ -298,6 +306,11 @@ def _names(raw: str | None) -> set[str]:
     for part in raw.split(","):
         name = part.strip()
         schema = schema_by_urn(name)
+        extension, _ = split_urn(name)
+        if schema is None and extension is not None and extension.id != CORE_USER_URN:
+            # An extension attribute selects its whole extension object.
+            names.add(extension.id.lower())
+            continue
         if schema is None:
             for candidate in USER_SCHEMAS:
                 prefix = candidate.id.lower() + ":"

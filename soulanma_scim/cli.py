@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="start the reference SCIM server")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=8000, help="TCP port to listen on")
+    serve.add_argument("--port", type=_port, default=8000, help="TCP port to listen on")
     serve.add_argument(
         "--database",
         default="soulanma-scim.sqlite3",
@@ -92,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_live_options(verify)
     add_cleanup_command(commands)
+    for name, command_parser in commands.choices.items():
+        command_parser.set_defaults(command_parser=command_parser, command=name)
     return parser
 
 
@@ -158,24 +161,53 @@ def select_dialects(parser: argparse.ArgumentParser, args: argparse.Namespace) -
     os.environ[IDP_ENV] = ",".join(names)
 
 
-def serve(args: argparse.Namespace) -> int:
+def serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     import uvicorn
 
     from reference_server.app import build_server_app
 
-    database = str(Path(args.database).expanduser())
-    app, tokens = build_server_app(database, args.scim_token, args.admin_token)
-    if tokens.scim_token_generated:
-        print(f"SCIM token of the default workspace: {tokens.scim_token}", flush=True)
-    if tokens.admin_token_generated:
-        print(f"Admin API token: {tokens.admin_token}", flush=True)
+    database = Path(args.database).expanduser()
+    if not database.parent.is_dir():
+        parser.error(f"--database: the folder {str(database.parent)!r} does not exist")
+    listen_error = _check_listen(args.host, args.port)
+    if listen_error:
+        address = f"{args.host}:{args.port}"
+        print(f"soulanma-scim: cannot listen on {address}: {listen_error}")
+        return 1
+    app, setup = build_server_app(str(database), args.scim_token, args.admin_token)
+    if setup.scim_token_generated:
+        print(f"SCIM token of the default workspace: {setup.scim_token}", flush=True)
+    if setup.admin_token_generated:
+        print(f"Admin API token: {setup.admin_token}", flush=True)
+    base = f"http://{args.host}:{args.port}"
     print(
-        f"SCIM base URL: http://{args.host}:{args.port}/scim-v2 "
-        f"(admin API: http://{args.host}:{args.port}/admin/api, database: {database})",
+        f"SCIM base URL: {base}/scim-v2\n"
+        f"Admin API: {base}/admin/api "
+        f"(default workspace id: {setup.default_workspace_id})\n"
+        f"Database: {database}",
         flush=True,
     )
     uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info")
     return 0
+
+
+def _check_listen(host: str, port: int) -> str | None:
+    """Return why `host:port` cannot be listened on, or None when it can."""
+    try:
+        with socket.create_server((host, port)):
+            return None
+    except OSError as error:
+        return error.strerror or str(error)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 0-65535")
+    return port
 
 
 def verify(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -201,11 +233,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # httpx logs each request at INFO; the run's own output says enough.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
+    # Errors found after parsing print the usage of the command that was run.
+    parser = args.command_parser
     if args.command == "serve":
         select_mutant(parser, args)
-        return serve(args)
+        return serve(parser, args)
     if args.command == "cleanup":
         return cleanup(parser, args)
     return verify(parser, args)
