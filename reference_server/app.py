@@ -60,9 +60,12 @@ async def _http_error(request: Request, error: Exception) -> Response:
     detail = error.detail
     if error.status_code == 405:
         detail = f"Method {request.method} is not allowed on {request.url.path}."
+    # Starlette's 405 carries the Allow header that RFC 9110 requires.
+    headers = dict(error.headers or {})
     if _is_scim(request):
-        return scim_error_response(ScimError(error.status_code, detail))
-    return JSONResponse({"detail": detail}, error.status_code)
+        error_with_headers = ScimError(error.status_code, detail, headers=headers)
+        return scim_error_response(error_with_headers)
+    return JSONResponse({"detail": detail}, error.status_code, headers=headers)
 
 
 async def _unexpected_error(request: Request, error: Exception) -> Response:

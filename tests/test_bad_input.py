@@ -1076,3 +1076,20 @@ def test_random_mutations_never_500(scim: httpx.Client) -> None:
             break
 
     assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        ("/Users", "DELETE"),
+        ("/Users/some-id", "POST"),
+        ("/ServiceProviderConfig", "PUT"),
+    ],
+)
+def test_method_not_allowed_names_allowed_methods(
+    scim: httpx.Client, path: str, method: str
+) -> None:
+    response = scim.request(method, path)
+
+    assert_scim_error(response, 405)
+    assert "GET" in response.headers["allow"]
