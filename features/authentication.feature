@@ -19,7 +19,7 @@ Feature: Bearer token authentication
         | with the token as Basic         |
         | with an empty bearer token      |
 
-    @read_only @protocol
+    @protocol
     Scenario: A create without a token creates nothing
       When the identity provider provisions the user without a token
       Then the request fails with status 401

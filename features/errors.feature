@@ -6,7 +6,7 @@ Feature: Errors and media types
 
   Rule: A body that is not valid JSON gets 400 invalidSyntax
 
-    @read_only @protocol
+    @protocol
     Scenario Outline: Malformed bodies
       When the identity provider sends the create body <body>
       Then the request fails with status 400 and scimType "invalidSyntax"
@@ -19,7 +19,7 @@ Feature: Errors and media types
 
   Rule: A value of the wrong type gets 400 invalidValue
 
-    @read_only @protocol
+    @protocol
     Scenario Outline: Wrong attribute types on create
       When the identity provider provisions the user with "<attribute>" set to <value>
       Then the request fails with status 400 and scimType "invalidValue"
@@ -41,7 +41,6 @@ Feature: Errors and media types
 
   Rule: A body over 1 MiB gets 413
 
-    @read_only
     Scenario: An oversized create
       When the identity provider sends a create body of 1100000 bytes
       Then the request fails with status 413
@@ -49,7 +48,7 @@ Feature: Errors and media types
 
   Rule: An unknown id gets 404
 
-    @read_only @protocol
+    @protocol
     Scenario Outline: Requests for an unknown id
       When the identity provider sends <method> for an unknown user id
       Then the request fails with status 404

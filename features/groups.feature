@@ -11,7 +11,6 @@ Feature: Groups are not supported
       Then the request fails with status 404
       And the error detail mentions "not supported"
 
-    @read_only
     Scenario: Creating a group
       When the identity provider creates a group
       Then the request fails with status 404

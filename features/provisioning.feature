@@ -54,7 +54,6 @@ Feature: Provisioning users
 
   Rule: userName is an email address, one user per email per workspace in any letter case
 
-    @read_only
     Scenario Outline: A userName that is no email address is rejected
       When the identity provider provisions a user whose userName is "<user_name>"
       Then the request fails with status 400 and scimType "invalidValue"
@@ -131,12 +130,10 @@ Feature: Provisioning users
       Then the request succeeds with status 201
       And SCIM reads the user's name as sent
 
-    @read_only
     Scenario: A schemas array without the core User schema is rejected
       When the identity provider provisions the user with only the enterprise schema
       Then the request fails with status 400 and scimType "invalidValue"
 
-    @read_only
     Scenario: An attribute outside the User schemas is rejected
       When the identity provider provisions the user with the attribute "favouriteColour"
       Then the request fails with status 400 and scimType "invalidValue"

@@ -91,14 +91,12 @@ Feature: Workspace roles over SCIM
       Then the request succeeds with status 201
       And SCIM reads the user as editor and pending
 
-    @read_only
     Scenario: editor that is neither a boolean nor a boolean string is rejected
       When the identity provider provisions the user with editor "yes"
       Then the request fails with status 400 and scimType "invalidValue"
 
   Rule: SCIM never grants or revokes workspace admin
 
-    @read_only
     Scenario Outline: A role naming admin or owner is rejected
       When the identity provider provisions the user with the role "<role>"
       Then the request fails with status 400 and scimType "invalidValue"

@@ -7,6 +7,7 @@ run id so that two runs against the same workspace never share a userName.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import unicodedata
@@ -16,6 +17,20 @@ from itertools import count
 from faker import Faker
 
 EMAIL_DOMAIN = "scim-conformance.example.com"
+# Set by `soulanma-scim verify` so that the ledger and the emails share the run id.
+RUN_ID_VARIABLE = "SOULANMA_SCIM_RUN_ID"
+EMAIL_DOMAIN_VARIABLE = "SOULANMA_SCIM_EMAIL_DOMAIN"
+
+
+def run_email(local_prefix: str) -> str:
+    """Return a unique email for a user that a dialect creates on its own.
+
+    It carries the run id and the run's email domain, like every identity, so
+    cleanup recognises it.
+    """
+    run_id = os.environ.get(RUN_ID_VARIABLE) or "local"
+    domain = os.environ.get(EMAIL_DOMAIN_VARIABLE) or EMAIL_DOMAIN
+    return f"{local_prefix}.{run_id}-{secrets.token_hex(6)}@{domain}"
 
 
 @dataclass(frozen=True)

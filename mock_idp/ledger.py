@@ -142,8 +142,10 @@ class LedgerTransport(httpx.BaseTransport):
         base_url: str,
         shared_token: str,
         admin_url: str | None = None,
+        read_only: bool = False,
     ) -> None:
         self._inner = inner
+        self._read_only = read_only
         self._ledger = ledger
         self._base_url = base_url.rstrip("/")
         self._admin_url = admin_url.rstrip("/") if admin_url else None
@@ -152,6 +154,12 @@ class LedgerTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         url = str(request.url)
+        if self._read_only and request.method not in ("GET", "HEAD"):
+            # A scenario tagged @read_only that writes is a defect; refusing the
+            # request keeps the target unchanged even then.
+            raise UnsafeRequestError(
+                f"Rejected {request.method} {request.url.path}: the run is read-only."
+            )
         if url.startswith(self._base_url + "/") and self._is_shared(request):
             return self._send_scim(request, url[len(self._base_url) :])
         if self._admin_url and url.startswith(self._admin_url + "/"):

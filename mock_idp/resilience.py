@@ -109,6 +109,8 @@ class ResilientTransport(httpx.BaseTransport):
         self._inner.close()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        # NOTE: httpx applies the timeout to each connect, read and write, not to
+        # the whole attempt, so a server that trickles bytes can exceed it.
         request.extensions["timeout"] = httpx.Timeout(self.policy.timeout).as_dict()
         retry = 0
         while True:

@@ -15,7 +15,7 @@ from reference_server.errors import SCIM_MEDIA_TYPE, ScimError, invalid_syntax
 
 MAX_BODY_BYTES = 1024 * 1024
 BODY_TIMEOUT_SECONDS = 30.0
-_INTEGER = re.compile(r"[+-]?[0-9]+")
+_INTEGER = re.compile(r"-?[0-9]+")
 # Nesting deeper than this is no SCIM body; refusing it early keeps the JSON
 # decoder far from the interpreter's recursion limit.
 MAX_JSON_DEPTH = 64
@@ -164,9 +164,10 @@ def query_int(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    text = raw.strip()
-    # int() would also take "1_0" and non-ASCII digits; only ASCII digits are
-    # an integer here.
+    # int() would also take "1_0", "+5", Unicode spaces and non-ASCII digits;
+    # only ASCII digits with an optional minus sign, between ASCII spaces,
+    # are an integer here.
+    text = raw.strip(" ")
     if _INTEGER.fullmatch(text) is None:
         raise ScimError(
             400,
@@ -175,6 +176,6 @@ def query_int(request: Request, name: str) -> int | None:
         )
     # Past nine digits the value is beyond any page; clamping it avoids
     # converting thousands of digits.
-    if len(text.lstrip("+-")) > 9:
+    if len(text.lstrip("-")) > 9:
         return -(10**9) if text.startswith("-") else 10**9
     return int(text)

@@ -217,6 +217,9 @@ class _Collector:
                 f"Unknown attribute '{name}': it is not in the core User, enterprise "
                 "or Soulanma schema."
             )
+        if attribute.name == "roles" and isinstance(value, list):
+            # Checked before validation, which drops entries without a value.
+            _check_roles([item for item in value if isinstance(item, dict)])
         if attribute.name in _IGNORED or attribute.name == "password":
             if attribute.name == "password" and value is not None:
                 _check_single(attribute, value, "password")

@@ -133,9 +133,12 @@ def _target_from(
 
 def select_mutant(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Hand `serve --mutant NAME` to the reference server through its environment."""
+    from reference_server.mutants import ALLOW_ENV, MUTANT_ENV, MUTANTS
+
+    if args.mutant is None and os.environ.get(MUTANT_ENV):
+        args.mutant = os.environ[MUTANT_ENV]
     if args.mutant is None:
         return
-    from reference_server.mutants import ALLOW_ENV, MUTANT_ENV, MUTANTS
 
     if os.environ.get(ALLOW_ENV) != "1":
         parser.error(f"--mutant needs the environment variable {ALLOW_ENV}=1")

@@ -66,7 +66,8 @@ def add_live_options(verify: argparse.ArgumentParser) -> None:
     verify.add_argument(
         "--read-only",
         action="store_true",
-        help="run only the scenarios tagged @read_only, which change nothing",
+        help="run only the scenarios tagged @read_only, which send GET requests "
+        "only; any other request is refused before it is sent",
     )
     verify.add_argument(
         "--email-domain",
@@ -171,6 +172,18 @@ def read_token_files(parser: argparse.ArgumentParser, args: argparse.Namespace) 
         setattr(args, attribute, value)
 
 
+def check_ca_bundle(parser: argparse.ArgumentParser, ca_bundle: str | None) -> None:
+    """Reject a --ca-bundle that is not a readable file of PEM certificates."""
+    if ca_bundle is None:
+        return
+    import ssl
+
+    try:
+        ssl.create_default_context(cafile=ca_bundle)
+    except (OSError, ssl.SSLError) as error:
+        parser.error(f"--ca-bundle {ca_bundle!r} cannot be used: {error}")
+
+
 def run_options(
     parser: argparse.ArgumentParser, args: argparse.Namespace
 ) -> RunOptions:
@@ -179,6 +192,7 @@ def run_options(
 
     if args.insecure and args.ca_bundle:
         parser.error("--insecure and --ca-bundle cannot be combined")
+    check_ca_bundle(parser, args.ca_bundle)
     options = RunOptions(
         dry_run=args.dry_run,
         read_only=args.read_only,
@@ -225,6 +239,7 @@ def cleanup(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         admin_url if args.admin_token else None,
         args.admin_token if admin_url else None,
     )
+    check_ca_bundle(parser, args.ca_bundle)
     options = RunOptions(ca_bundle=args.ca_bundle, insecure=args.insecure)
     report = clean_up(args.ledger, target, network_transport(options, None))
     for line in report.lines():

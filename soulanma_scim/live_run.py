@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 
 from mock_idp.dryrun import DryRunTransport
-from mock_idp.identities import EMAIL_DOMAIN
+from mock_idp.identities import EMAIL_DOMAIN, EMAIL_DOMAIN_VARIABLE, RUN_ID_VARIABLE
 from mock_idp.ledger import Ledger, LedgerTransport
 from mock_idp.resilience import RateLimiter, ResilientTransport, RetryPolicy
 from mock_idp.session import use_transport_factory
@@ -29,7 +29,6 @@ from soulanma_scim.probe import ProbeError, probe
 from soulanma_scim.reports.html import ReportContext, render_html
 from soulanma_scim.safety import CleanupReport, clean_up, sigterm_as_interrupt
 from soulanma_scim.target import Target
-from steps.target import EMAIL_DOMAIN_VARIABLE, RUN_ID_VARIABLE
 
 EXIT_INTERRUPTED = 130
 JUNIT_NAME = "junit.xml"
@@ -107,6 +106,8 @@ class LiveSession:
             arguments += ["-m", "read_only"]
         if self.options.junitxml:
             arguments += ["--junitxml", str(self.options.junitxml)]
+        # NOTE: pytest-bdd writes only the scenarios that started, so those
+        # skipped at collection (no admin API, say) are missing from this file.
         if self.options.cucumberjson:
             arguments += ["--cucumberjson", str(self.options.cucumberjson)]
         return arguments
@@ -140,6 +141,7 @@ class LiveSession:
                 base_url=self.target.base_url,
                 shared_token=self.target.token,
                 admin_url=self.target.admin_url,
+                read_only=self.options.read_only,
             )
 
         return factory

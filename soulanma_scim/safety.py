@@ -83,9 +83,31 @@ def clean_up(
             if user_name and state.run_id and state.run_id in user_name:
                 users.update(_find_users(scim, user_name))
         for user_id, user_name in users.items():
-            _remove_user(scim, ledger, report, user_id, user_name)
+            if _belongs_to_run(scim, user_id, state.run_id):
+                _remove_user(scim, ledger, report, user_id, user_name)
+            else:
+                report.remaining.append(
+                    f"user {user_name} (id {user_id}): its current userName does "
+                    "not carry the run id, so it was left alone"
+                )
     _remove_workspaces(state.workspaces, target, transport, ledger, report)
     return report
+
+
+def _belongs_to_run(scim: httpx.Client, user_id: str, run_id: str) -> bool:
+    """Return whether the user with `user_id` still carries `run_id` in its name.
+
+    A ledger is a plain file: an edited one, or a server that reuses ids, must
+    not make cleanup delete somebody else. A user already gone counts as ours,
+    so its DELETE answers 404 and is recorded.
+    """
+    response = scim.get(f"/Users/{quote(user_id, safe='')}")
+    if response.status_code == 404:
+        return True
+    if response.status_code != 200 or not run_id:
+        return False
+    body = response.json()
+    return isinstance(body, dict) and run_id in str(body.get("userName", ""))
 
 
 def _find_users(scim: httpx.Client, user_name: str) -> dict[str, str]:

@@ -11,16 +11,17 @@ import pytest
 from mock_idp.admin import AdminApiError, AdminClient, expect
 from mock_idp.client import ScimClient
 from mock_idp.dialects import Dialect, get_dialect
-from mock_idp.identities import EMAIL_DOMAIN, Identity, IdentityFactory
+from mock_idp.identities import (
+    EMAIL_DOMAIN,
+    EMAIL_DOMAIN_VARIABLE,
+    RUN_ID_VARIABLE,
+    Identity,
+    IdentityFactory,
+)
 from mock_idp.provisioning import IdentityProvider
 from mock_idp.transcript import Transcript
 from steps.plugin import TRANSCRIPT_KEY
-from steps.target import (
-    EMAIL_DOMAIN_VARIABLE,
-    RUN_ID_VARIABLE,
-    Target,
-    target_from_environment,
-)
+from steps.target import Target, target_from_environment
 
 
 @dataclass

@@ -1093,3 +1093,28 @@ def test_method_not_allowed_names_allowed_methods(
 
     assert_scim_error(response, 405)
     assert "GET" in response.headers["allow"]
+
+
+@pytest.mark.parametrize("value", ["+5", "\u20095", "\u0665", "1_0", "5.0"])
+def test_count_must_be_ascii_integer(scim: httpx.Client, value: str) -> None:
+    response = scim.get("/Users", params={"count": value})
+
+    assert_scim_error(response, 400, "invalidValue")
+
+
+@pytest.mark.parametrize(
+    "role", [{"display": "Admin"}, {"type": "owner"}, {"value": "Workspace Owner"}]
+)
+def test_admin_role_without_value_is_rejected(
+    scim: httpx.Client, role: dict[str, str]
+) -> None:
+    body = {
+        "schemas": [CORE_USER],
+        "userName": "role.check@example.com",
+        "roles": [role],
+    }
+
+    response = scim.post("/Users", json=body)
+
+    assert_scim_error(response, 400, "invalidValue")
+    assert "workspace settings" in response.json()["detail"]

@@ -151,6 +151,13 @@ def test_serve_logs_requests_without_tokens(served: dict[str, str]) -> None:
         ),
         (["verify", "--admin-url", "http://127.0.0.1:9/admin/api"], "--base-url"),
         (["frobnicate"], "invalid choice"),
+        (
+            ["verify", "--base-url", "http://127.0.0.1:9/scim-v2", "--token", "t",
+             "--ca-bundle", "/nonexistent/ca.pem"],
+            "--ca-bundle",
+        ),
+        (["serve", "--port", "70000"], "outside 0-65535"),
+        (["serve", "--database", "/nonexistent/folder/x.sqlite3"], "does not exist"),
     ],
 )
 def test_usage_errors_exit_with_two(
@@ -170,3 +177,17 @@ def test_verify_with_unmatched_keyword_is_usage_error(tmp_path: Path) -> None:
 
     assert result.returncode == 2
     assert "no scenario matched" in result.stdout
+
+
+def test_mutant_from_environment_needs_permission(tmp_path: Path) -> None:
+    result = run_command(
+        "serve", "--database", str(tmp_path / "x.sqlite3"), cwd=tmp_path,
+        env={
+            "SOULANMA_REFERENCE_MUTANT": "any-token",
+            "SOULANMA_REFERENCE_ALLOW_MUTANTS": "",
+        },
+    )
+
+    assert result.returncode == 2
+    assert "SOULANMA_REFERENCE_ALLOW_MUTANTS=1" in result.stderr
+    assert not (tmp_path / "x.sqlite3").exists()

@@ -426,7 +426,7 @@ def test_jumpcloud_connection_test_creates_and_deletes() -> None:
     created, deleted = capture("jumpcloud", "connection test")
 
     assert created.startswith("POST /scim-v2/Users\n" + GENERIC_BODY.replace("|", "\n"))
-    assert '"userName": "jumpcloud-test-' in created
+    assert '"userName": "jumpcloud-test.' in created
     assert SOULANMA not in created
     assert deleted == request("DELETE /scim-v2/Users/t1", GENERIC)
 

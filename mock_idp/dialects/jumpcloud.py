@@ -7,7 +7,6 @@ not documented.
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from mock_idp.dialects.base import (
@@ -19,12 +18,11 @@ from mock_idp.dialects.base import (
     ConnectionTest,
     Dialect,
 )
-from mock_idp.identities import Identity
+from mock_idp.identities import Identity, run_email
 
 if TYPE_CHECKING:
     from mock_idp.provisioning import IdentityProvider
 
-TEST_USER_DOMAIN = "scim-conformance.example.com"
 
 
 class JumpCloudDialect(Dialect):
@@ -65,7 +63,7 @@ class JumpCloudDialect(Dialect):
     def test_connection(self, provider: IdentityProvider) -> ConnectionTest:
         """Create a test user and delete it again."""
         result = ConnectionTest()
-        email = f"jumpcloud-test-{uuid.uuid4().hex[:12]}@{TEST_USER_DOMAIN}"
+        email = run_email("jumpcloud-test")
         body = {
             "schemas": [CORE_USER_URN],
             "userName": email,
