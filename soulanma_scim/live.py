@@ -77,6 +77,9 @@ class LivePlugin:
         for item in items:
             feature, scenario = feature_of(item)
             result = ScenarioResult(item.nodeid, feature, _rule_of(item), scenario)
+            callspec = getattr(item, "callspec", None)
+            if callspec is not None:
+                result.dialect = str(callspec.params.get("dialect", ""))
             self.run.results.append(result)
             self._by_nodeid[item.nodeid] = result
             self._feature_sizes[feature] = self._feature_sizes.get(feature, 0) + 1

@@ -36,6 +36,7 @@ class ScenarioResult:
     seconds: float = 0.0
     reason: str = ""
     failure: Failure | None = None
+    dialect: str = ""
 
 
 @dataclass

@@ -360,6 +360,8 @@ def test_html_report_renders_failures_in_chromium(tmp_path: Path) -> None:
     assert "GET http://127.0.0.1" in dom
     assert '"Authorization: Bearer $SOULANMA_SCIM_TOKEN"' in dom
     assert "Rules checked:" in dom
+    assert "Rules by identity provider" in dom
+    assert 'id="matrix"' in dom
     files = [p.read_text() for p in reports.iterdir()]
     assert_no_token([run.stdout, run.stderr, dom, *files], *tokens)
     _check_junit(reports / "junit.xml")

@@ -62,6 +62,7 @@ def render_html(context: ReportContext, results: list[ScenarioResult]) -> str:
         _versions_section(),
         _capabilities_section(context.capabilities),
         _feature_table(results),
+        _dialect_matrix(results),
         _coverage_section(results),
         _failures_section(results, context.admin_url),
         "</body></html>",
@@ -101,10 +102,43 @@ def _capabilities_section(capabilities: Capabilities | None) -> str:
     return "<h2>Capabilities</h2>" + _key_value_table(rows, "capabilities")
 
 
+def _dialect_matrix(results: list[ScenarioResult]) -> str:
+    """Render features by identity-provider dialect, as passed/failed/skipped."""
+    dialects = sorted({result.dialect for result in results if result.dialect})
+    if not dialects:
+        return ""
+    cells: dict[tuple[str, str], dict[str, int]] = {}
+    for result in results:
+        if result.dialect:
+            cell = cells.setdefault(
+                (result.feature, result.dialect), dict.fromkeys(OUTCOME_COLUMNS, 0)
+            )
+            cell[result.outcome] = cell.get(result.outcome, 0) + 1
+    header = "".join(f"<th>{escape(dialect)}</th>" for dialect in dialects)
+    rows = []
+    for feature in sorted({feature for feature, _ in cells}):
+        row = []
+        for dialect in dialects:
+            cell = cells.get((feature, dialect))
+            text = (
+                "-"
+                if cell is None
+                else "/".join(
+                    str(cell.get(name, 0)) for name in ("passed", "failed", "skipped")
+                )
+            )
+            failed = cell is not None and cell.get("failed", 0) > 0
+            style = ' class="number failed"' if failed else ' class="number"'
+            row.append(f"<td{style}>{text}</td>")
+        rows.append(f"<tr><td>{escape(feature)}</td>{''.join(row)}</tr>")
+    return (
+        "<h2>Rules by identity provider</h2>"
+        "<p>Each cell: passed/failed/skipped scenarios; - means none ran.</p>"
+        f'<table id="matrix"><tr><th>feature</th>{header}</tr>{"".join(rows)}</table>'
+    )
+
+
 def _feature_table(results: list[ScenarioResult]) -> str:
-    # TODO: show the rule-by-identity-provider matrix here once the scenarios
-    # run once per identity provider dialect; until then the table is per
-    # feature, with every dialect's scenarios counted together.
     features: dict[str, dict[str, int]] = {}
     for result in results:
         row = features.setdefault(result.feature, dict.fromkeys(OUTCOME_COLUMNS, 0))
