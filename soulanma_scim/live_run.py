@@ -29,6 +29,7 @@ from soulanma_scim.probe import ProbeError, probe
 from soulanma_scim.reports.html import ReportContext, render_html
 from soulanma_scim.safety import CleanupReport, clean_up, sigterm_as_interrupt
 from soulanma_scim.target import Target
+from steps.target import READ_ONLY_VARIABLE
 
 EXIT_INTERRUPTED = 130
 JUNIT_NAME = "junit.xml"
@@ -115,6 +116,7 @@ class LiveSession:
     def prepare(self) -> LivePlugin:
         """Probe the target and install the transports; raises ProbeError."""
         os.environ[RUN_ID_VARIABLE] = self.options.run_id
+        os.environ[READ_ONLY_VARIABLE] = "1" if self.options.read_only else ""
         os.environ[EMAIL_DOMAIN_VARIABLE] = self.options.email_domain
         tls_verification(self.options)  # warns about --insecure, also in a dry run
         if self.options.dry_run:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,9 @@ import httpx
 
 from mock_idp.ledger import Ledger, read_ledger
 from soulanma_scim.target import Target
+from steps.target import WORKSPACE_PREFIX
 
+_RUN_ID = re.compile(r"[0-9a-f]{8}")
 logger = logging.getLogger("soulanma_scim")
 
 
@@ -80,34 +83,53 @@ def clean_up(
     ) as scim:
         users = dict(state.users)
         for user_name in state.pending_user_names:
-            if user_name and state.run_id and state.run_id in user_name:
+            if carries_run_id(user_name, state.run_id):
                 users.update(_find_users(scim, user_name))
-        for user_id, user_name in users.items():
-            if _belongs_to_run(scim, user_id, state.run_id):
-                _remove_user(scim, ledger, report, user_id, user_name)
-            else:
-                report.remaining.append(
-                    f"user {user_name} (id {user_id}): its current userName does "
-                    "not carry the run id, so it was left alone"
-                )
-    _remove_workspaces(state.workspaces, target, transport, ledger, report)
+        for user_id in users:
+            _remove_if_ours(scim, ledger, report, user_id, state.run_id)
+    _remove_workspaces(
+        state.workspaces, state.run_id, target, transport, ledger, report
+    )
     return report
 
 
-def _belongs_to_run(scim: httpx.Client, user_id: str, run_id: str) -> bool:
-    """Return whether the user with `user_id` still carries `run_id` in its name.
+def carries_run_id(user_name: str, run_id: str) -> bool:
+    """Return whether `user_name` is an email that a run with `run_id` made.
 
-    A ledger is a plain file: an edited one, or a server that reuses ids, must
-    not make cleanup delete somebody else. A user already gone counts as ours,
-    so its DELETE answers 404 and is recorded.
+    Runs write emails as `LOCAL.RUNID-SERIAL@DOMAIN`, with an 8-digit hex run
+    id. A ledger is a plain file, so anything else in it is no proof.
+    """
+    if _RUN_ID.fullmatch(run_id) is None:
+        return False
+    pattern = rf"\.{run_id}-[0-9a-f]+@"
+    return re.search(pattern, user_name, re.IGNORECASE) is not None
+
+
+def _remove_if_ours(
+    scim: httpx.Client,
+    ledger: Ledger,
+    report: CleanupReport,
+    user_id: str,
+    run_id: str,
+) -> None:
+    """Delete the user only while its current userName carries the run id.
+
+    An edited ledger, or a server that reuses ids, must not make cleanup delete
+    somebody else, so the user is read first.
     """
     response = scim.get(f"/Users/{quote(user_id, safe='')}")
     if response.status_code == 404:
-        return True
-    if response.status_code != 200 or not run_id:
-        return False
-    body = response.json()
-    return isinstance(body, dict) and run_id in str(body.get("userName", ""))
+        ledger.write("user-absent", id=user_id)
+        return
+    body = response.json() if response.status_code == 200 else None
+    user_name = str(body.get("userName", "")) if isinstance(body, dict) else ""
+    if not carries_run_id(user_name, run_id):
+        report.remaining.append(
+            f"user id {user_id} (userName {user_name or 'unknown'!r}, read status "
+            f"{response.status_code}): not made by run {run_id!r}, so left alone"
+        )
+        return
+    _remove_user(scim, ledger, report, user_id, user_name)
 
 
 def _find_users(scim: httpx.Client, user_name: str) -> dict[str, str]:
@@ -148,6 +170,7 @@ def _remove_user(
 
 def _remove_workspaces(
     workspace_ids: list[str],
+    run_id: str,
     target: Target,
     transport: httpx.BaseTransport | None,
     ledger: Ledger,
@@ -166,7 +189,23 @@ def _remove_workspaces(
         base_url=target.admin_url, headers=headers, transport=transport, timeout=30.0
     ) as admin:
         for workspace_id in workspace_ids:
-            status = admin.delete(f"/workspaces/{quote(workspace_id, safe='')}")
+            path = f"/workspaces/{quote(workspace_id, safe='')}"
+            read = admin.get(path)
+            if read.status_code == 404:
+                ledger.write("workspace-deleted", id=workspace_id)
+                continue
+            # Runs name their workspaces after the run id; a workspace with any
+            # other name is somebody else's, whatever the ledger says.
+            body = read.json() if read.status_code == 200 else None
+            name = body.get("name") if isinstance(body, dict) else None
+            ours = f"{WORKSPACE_PREFIX}{run_id}"
+            if _RUN_ID.fullmatch(run_id) is None or name != ours:
+                report.remaining.append(
+                    f"workspace {workspace_id} (name {name!r}): not made by run "
+                    f"{run_id!r}, so left alone"
+                )
+                continue
+            status = admin.delete(path)
             if status.status_code in (204, 404):
                 ledger.write("workspace-deleted", id=workspace_id)
                 report.deleted.append(f"workspace {workspace_id}")

@@ -21,7 +21,12 @@ from mock_idp.identities import (
 from mock_idp.provisioning import IdentityProvider
 from mock_idp.transcript import Transcript
 from steps.plugin import TRANSCRIPT_KEY
-from steps.target import Target, target_from_environment
+from steps.target import (
+    READ_ONLY_VARIABLE,
+    WORKSPACE_PREFIX,
+    Target,
+    target_from_environment,
+)
 
 
 @dataclass
@@ -80,7 +85,8 @@ def workspace(
     scenario uses the SCIM token's workspace, and `idp` removes its users.
     Requesting `dialect` here gives every scenario a dialect in its test id.
     """
-    if not target.has_admin_api:
+    if not target.has_admin_api or os.environ.get(READ_ONLY_VARIABLE) == "1":
+        # A read-only run creates no workspace, so it uses the token's own.
         scim = ScimClient(target.base_url, target.token, transcript=transcript)
         yield Workspace(scim)
         scim.close()
@@ -90,7 +96,7 @@ def workspace(
         str(target.admin_url), str(target.admin_token), transcript=transcript
     )
     created = expect(
-        admin.create_workspace(f"SCIM conformance {identities.run_id}"), 201
+        admin.create_workspace(f"{WORKSPACE_PREFIX}{identities.run_id}"), 201
     )
     body = created.json()
     scim = ScimClient(target.base_url, body["scim_token"], transcript=transcript)

@@ -12,6 +12,10 @@ BASE_URL_VARIABLE = "SOULANMA_SCIM_BASE_URL"
 TOKEN_VARIABLE = "SOULANMA_SCIM_TOKEN"
 ADMIN_URL_VARIABLE = "SOULANMA_ADMIN_URL"
 ADMIN_TOKEN_VARIABLE = "SOULANMA_ADMIN_TOKEN"
+# Set to "1" by `soulanma-scim verify --read-only`: no scenario creates anything.
+READ_ONLY_VARIABLE = "SOULANMA_SCIM_READ_ONLY"
+# Workspaces a run creates are named this, then the run id; cleanup checks it.
+WORKSPACE_PREFIX = "SCIM conformance "
 
 
 @dataclass(frozen=True)
