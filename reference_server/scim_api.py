@@ -287,6 +287,8 @@ class ScimApi:
     async def unknown_path(self, request: Request) -> Response:
         # The catch-all route matches every method, so Starlette sends a known
         # path with a method it does not serve here instead of answering 405.
+        # The token is checked first, so that no route is revealed without it.
+        self.authenticate(request)
         for route in self._endpoint_routes:
             match, _ = route.matches(request.scope)
             if match is not Match.NONE:
@@ -295,7 +297,6 @@ class ScimApi:
                     f"Method {request.method} is not allowed on {request.url.path}.",
                     headers={"Allow": ", ".join(sorted(route.methods or ()))},
                 )
-        self.authenticate(request)
         raise not_found(f"No SCIM endpoint at {request.url.path}.")
 
 

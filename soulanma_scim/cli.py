@@ -135,13 +135,15 @@ def select_mutant(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
     """Hand `serve --mutant NAME` to the reference server through its environment."""
     from reference_server.mutants import ALLOW_ENV, MUTANT_ENV, MUTANTS
 
+    source = "--mutant"
     if args.mutant is None and os.environ.get(MUTANT_ENV):
         args.mutant = os.environ[MUTANT_ENV]
+        source = MUTANT_ENV
     if args.mutant is None:
         return
 
     if os.environ.get(ALLOW_ENV) != "1":
-        parser.error(f"--mutant needs the environment variable {ALLOW_ENV}=1")
+        parser.error(f"{source} needs the environment variable {ALLOW_ENV}=1")
     if args.mutant not in MUTANTS:
         parser.error(
             f"unknown mutant {args.mutant!r}; known mutants: {', '.join(MUTANTS)}"

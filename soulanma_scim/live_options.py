@@ -181,7 +181,7 @@ def check_ca_bundle(parser: argparse.ArgumentParser, ca_bundle: str | None) -> N
     try:
         ssl.create_default_context(cafile=ca_bundle)
     except (OSError, ssl.SSLError) as error:
-        parser.error(f"--ca-bundle {ca_bundle!r} cannot be used: {error}")
+        parser.error(f"--ca-bundle {str(ca_bundle)!r} cannot be used: {error}")
 
 
 def run_options(

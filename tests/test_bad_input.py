@@ -1118,3 +1118,10 @@ def test_admin_role_without_value_is_rejected(
 
     assert_scim_error(response, 400, "invalidValue")
     assert "workspace settings" in response.json()["detail"]
+
+
+def test_wrong_method_without_token_is_401(server: Any) -> None:
+    response = httpx.put(f"{server.base_url}/Users", json={}, timeout=10)
+
+    assert_scim_error(response, 401)
+    assert "allow" not in response.headers
