@@ -19,11 +19,9 @@ from soulanma_scim.live_options import (
     read_token_files,
     run_options,
 )
-from soulanma_scim.target import Target
+from soulanma_scim.target import ADMIN_TOKEN_ENV, TOKEN_ENV, Target
 
-SCIM_TOKEN_ENV = "SOULANMA_SCIM_TOKEN"
 IDP_ENV = "SOULANMA_SCIM_IDP"
-ADMIN_TOKEN_ENV = "SOULANMA_ADMIN_TOKEN"
 EXIT_USAGE = 2
 
 logger = logging.getLogger("soulanma_scim")
@@ -46,8 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--scim-token",
-        default=os.environ.get(SCIM_TOKEN_ENV),
-        help=f"SCIM bearer token of the default workspace (env {SCIM_TOKEN_ENV}); "
+        default=os.environ.get(TOKEN_ENV),
+        help=f"SCIM bearer token of the default workspace (env {TOKEN_ENV}); "
         "a random one is printed once when absent",
     )
     serve.add_argument(
@@ -70,8 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument(
         "--token",
-        default=os.environ.get(SCIM_TOKEN_ENV),
-        help=f"SCIM bearer token of the target (env {SCIM_TOKEN_ENV})",
+        default=os.environ.get(TOKEN_ENV),
+        help=f"SCIM bearer token of the target (env {TOKEN_ENV})",
     )
     verify.add_argument("--admin-url", help="base URL of the workspace admin API")
     verify.add_argument(
@@ -113,7 +111,7 @@ def _target_from(
         return None
     if not args.token:
         parser.error(
-            f"--base-url needs --token (or the environment variable {SCIM_TOKEN_ENV})"
+            f"--base-url needs --token (or the environment variable {TOKEN_ENV})"
         )
     admin_url = None
     if args.admin_url:

@@ -20,6 +20,20 @@ class FeatureTally:
     failed_scenarios: list[str] = field(default_factory=list)
 
 
+def record_outcome(outcomes: dict[str, str], report: pytest.TestReport) -> None:
+    """Fold one setup, call or teardown report into its scenario's outcome.
+
+    A failure in any phase wins, then a skip; a scenario passed when its call
+    passed.
+    """
+    if report.failed:
+        outcomes[report.nodeid] = "failed"
+    elif report.skipped and outcomes.get(report.nodeid) != "failed":
+        outcomes[report.nodeid] = "skipped"
+    elif report.when == "call" and report.passed:
+        outcomes.setdefault(report.nodeid, "passed")
+
+
 def feature_of(item: pytest.Item) -> tuple[str, str]:
     """Return (feature name, scenario name) of a pytest-bdd test item.
 
@@ -64,12 +78,7 @@ class FeatureSummary:
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self._durations[report.nodeid] += report.duration
-        if report.failed:
-            self._outcomes[report.nodeid] = "failed"
-        elif report.skipped and self._outcomes.get(report.nodeid) != "failed":
-            self._outcomes[report.nodeid] = "skipped"
-        elif report.when == "call" and report.passed:
-            self._outcomes.setdefault(report.nodeid, "passed")
+        record_outcome(self._outcomes, report)
 
     @pytest.hookimpl
     def pytest_terminal_summary(

@@ -11,10 +11,9 @@ from collections import defaultdict
 import pytest
 
 from mock_idp.dialects import DIALECT_NAMES
-from soulanma_scim.summary import feature_of
+from soulanma_scim.summary import OUTCOMES, feature_of, record_outcome
 
 ONCE_MARKERS = ("once", "okta_spec_test", "microsoft_validator")
-OUTCOMES = ("passed", "failed", "skipped")
 
 
 class DialectMatrix:
@@ -39,12 +38,7 @@ class DialectMatrix:
 
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.failed:
-            self._outcomes[report.nodeid] = "failed"
-        elif report.skipped and self._outcomes.get(report.nodeid) != "failed":
-            self._outcomes[report.nodeid] = "skipped"
-        elif report.when == "call" and report.passed:
-            self._outcomes.setdefault(report.nodeid, "passed")
+        record_outcome(self._outcomes, report)
 
     def table(self) -> list[str]:
         """Return the matrix as lines of text, or no lines when nothing ran."""

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 import pytest
 
-BASE_URL_VARIABLE = "SOULANMA_SCIM_BASE_URL"
-TOKEN_VARIABLE = "SOULANMA_SCIM_TOKEN"
-ADMIN_URL_VARIABLE = "SOULANMA_ADMIN_URL"
-ADMIN_TOKEN_VARIABLE = "SOULANMA_ADMIN_TOKEN"
+# The command sets these variables; one module names them for both sides.
+from soulanma_scim.target import ADMIN_TOKEN_ENV as ADMIN_TOKEN_VARIABLE
+from soulanma_scim.target import ADMIN_URL_ENV as ADMIN_URL_VARIABLE
+from soulanma_scim.target import BASE_URL_ENV as BASE_URL_VARIABLE
+from soulanma_scim.target import TOKEN_ENV as TOKEN_VARIABLE
+
 # Set to "1" by `soulanma-scim verify --read-only`: no scenario creates anything.
 READ_ONLY_VARIABLE = "SOULANMA_SCIM_READ_ONLY"
 # Workspaces a run creates are named this, then the run id; cleanup checks it.
