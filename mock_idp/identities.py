@@ -35,7 +35,7 @@ def run_email(local_prefix: str) -> str:
 
 @dataclass(frozen=True)
 class Identity:
-    """A person as the identity provider's directory holds them."""
+    """A person as stored in the identity provider's directory."""
 
     given_name: str
     family_name: str

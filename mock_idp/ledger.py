@@ -29,7 +29,7 @@ class UnsafeRequestError(RuntimeError):
 
 @dataclass
 class LedgerState:
-    """What a ledger file records: the run and what is still to remove."""
+    """Contents of a ledger file: the run and the items still to remove."""
 
     run_id: str = ""
     base_url: str = ""

@@ -41,7 +41,7 @@ __all__ = [
     "Unexpressible",
 ]
 
-# What the identity provider sends as `editor`: a boolean, None for JSON null,
+# Value that the identity provider sends as `editor`: a boolean, None for JSON null,
 # or a string such as "True" as Entra ID sends booleans.
 EditorValue = bool | str | None
 
@@ -253,7 +253,7 @@ class IdentityProvider:
             total = body.get("totalResults")
             if not isinstance(total, int):
                 raise ProvisioningError(
-                    f"totalResults is no integer:\n{page.describe()}"
+                    f"totalResults is not an integer:\n{page.describe()}"
                 )
             if start_index - 1 + len(resources) >= total:
                 return result

@@ -88,7 +88,7 @@ class ResilientTransport(httpx.BaseTransport):
     Connection failures before the request was sent are retried for every
     method. Read errors, timeouts and 5xx responses are retried only for
     idempotent methods, and 503 for every method, because a server that
-    answers 503 did not act on the request. A 429 is retried after its
+    returns 503 did not act on the request. A 429 is retried after its
     Retry-After. The last response or error is returned or raised as it is.
     """
 

@@ -28,7 +28,7 @@ DEFAULT_WORKSPACE_NAME = "default"
 
 @dataclass(frozen=True)
 class ServerSetup:
-    """What `serve` prints at start: the default workspace and its tokens."""
+    """Start-up output of `serve`: the default workspace and its tokens."""
 
     default_workspace_id: str
     scim_token: str

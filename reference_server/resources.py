@@ -108,7 +108,7 @@ def _check_multi(attribute: Attribute, value: Any, name: str) -> list[Any]:
     ]
     checked = [item for item in checked if item not in ({}, None)]
     if attribute.sub_attribute("value") is not None:
-        # An entry without its value says nothing; a PATCH that removes
+        # An entry without its value carries no data, and a PATCH that removes
         # `emails.value` leaves such entries behind.
         checked = [item for item in checked if item.get("value") not in (None, "")]
     if sum(1 for item in checked if item.get("primary") is True) > 1:

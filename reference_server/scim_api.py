@@ -28,7 +28,7 @@ from reference_server.storage import Store, User, Workspace
 PREFIX = "/scim-v2"
 GROUPS_DETAIL = "Groups are not supported by Soulanma: provision users only."
 # Starlette reads `methods=None` on a function endpoint as GET only, so the
-# routes that answer every method list the methods explicitly.
+# routes that serve every method list the methods explicitly.
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
@@ -97,7 +97,7 @@ class ScimApi:
             found = self.store.workspace_by_token_digest(connection, digest)
             if found is None and mutants.active("any-token"):
                 found = self.store.first_workspace(connection)
-        # The lookup is by digest, so no comparison ever sees the token; the
+        # The lookup is by digest, so the token itself is never compared, and the
         # final check compares the digests in constant time all the same.
         if found is None or not (
             hmac.compare_digest(found[1], digest) or mutants.active("any-token")
@@ -286,7 +286,7 @@ class ScimApi:
 
     async def unknown_path(self, request: Request) -> Response:
         # The catch-all route matches every method, so Starlette sends a known
-        # path with a method it does not serve here instead of answering 405.
+        # path with a method it does not serve here instead of returning 405.
         # The token is checked first, so that no route is revealed without it.
         self.authenticate(request)
         for route in self._endpoint_routes:

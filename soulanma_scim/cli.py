@@ -234,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    # httpx logs each request at INFO; the run's own output says enough.
+    # httpx logs each request at INFO; the run's own output is enough.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     # Errors found after parsing print the usage of the command that was run.

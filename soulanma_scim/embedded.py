@@ -50,7 +50,7 @@ def _wait_until_ready(
             pass
         time.sleep(0.1)
     raise EmbeddedServerError(
-        f"the reference server did not answer within {START_TIMEOUT_SECONDS:.0f}s:\n"
+        f"the reference server did not respond within {START_TIMEOUT_SECONDS:.0f}s:\n"
         + _tail(log)
     )
 

@@ -39,7 +39,7 @@ NO_RULE = "(no rule)"
 
 @dataclass
 class LiveRun:
-    """What the plugin needs to know about the run, and what it collects."""
+    """State of one run: its secrets, capabilities and collected results."""
 
     secrets: set[str] = field(default_factory=set)
     capabilities: Capabilities | None = None
@@ -239,7 +239,7 @@ class LivePlugin:
 
 
 def _mark_not_executed(report: pytest.TestReport) -> None:
-    """Report a dry-run scenario as skipped, whatever its made-up answers caused."""
+    """Report a dry-run scenario as skipped, whatever its made-up responses caused."""
     path, line, _ = report.location
     report.outcome = "skipped"
     report.longrepr = (path, (line or 0) + 1, f"Skipped: {DRY_RUN_REASON}")

@@ -25,7 +25,7 @@ class ProbeError(Exception):
 
 @dataclass
 class Capabilities:
-    """What the target offers; a missing entry in `available` means unknown."""
+    """Capabilities of the target. A missing entry in `available` means unknown."""
 
     available: dict[str, bool] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
@@ -43,7 +43,7 @@ class Capabilities:
 
 
 def probe(target: Target, transport: httpx.BaseTransport | None = None) -> Capabilities:
-    """Read the target's discovery endpoints and check the admin API answers."""
+    """Read the target's discovery endpoints and check that the admin API responds."""
     capabilities = Capabilities()
     headers = {
         "Authorization": f"Bearer {target.token}",

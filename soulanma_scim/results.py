@@ -12,7 +12,7 @@ NOT_EXECUTED = "not executed"
 
 @dataclass
 class Failure:
-    """Where and how a scenario failed, with its redacted HTTP exchanges.
+    """Failure of one scenario: its step, error and redacted HTTP exchanges.
 
     `expected` is the text of the step that failed, which states what the rule
     expects, and `actual` is the error that step raised.

@@ -24,7 +24,7 @@ logger = logging.getLogger("soulanma_scim")
 
 @dataclass
 class CleanupReport:
-    """What cleanup removed, what it could only deactivate, and what remains."""
+    """Outcome of a cleanup: the removed, the deactivated and the remaining items."""
 
     deleted: list[str] = field(default_factory=list)
     deactivated: list[str] = field(default_factory=list)
@@ -63,9 +63,9 @@ def clean_up(
     """Remove every user and workspace that the ledger lists as still present.
 
     A user that cannot be deleted is deactivated and listed. Users whose create
-    got no answer are looked up by userName, and only names that carry the
-    ledger's run id are touched. Each removal is appended to the ledger, so
-    running cleanup again repeats nothing.
+    got no response are looked up by userName. Only users whose names carry the
+    ledger's run id, and workspaces named after the run, are touched. Each
+    removal is appended to the ledger, so running cleanup again repeats nothing.
     """
     state = read_ledger(ledger_path)
     ledger = Ledger(ledger_path)
@@ -115,7 +115,7 @@ def _remove_if_ours(
     """Delete the user only while its current userName carries the run id.
 
     An edited ledger, or a server that reuses ids, must not make cleanup delete
-    somebody else, so the user is read first.
+    another person, so the user is read first.
     """
     response = scim.get(f"/Users/{quote(user_id, safe='')}")
     if response.status_code == 404:
@@ -195,7 +195,7 @@ def _remove_workspaces(
                 ledger.write("workspace-deleted", id=workspace_id)
                 continue
             # Runs name their workspaces after the run id; a workspace with any
-            # other name is somebody else's, whatever the ledger says.
+            # other name is another party's, whatever the ledger contains.
             body = read.json() if read.status_code == 200 else None
             name = body.get("name") if isinstance(body, dict) else None
             ours = f"{WORKSPACE_PREFIX}{run_id}"

@@ -55,7 +55,7 @@ def assert_scim_error(
 
 
 def assert_updated(exchange: Exchange) -> None:
-    """Accept 200 with the resource or 204, the two answers RFC 7644 allows."""
+    """Accept 200 with the resource or 204, the two responses RFC 7644 allows."""
     assert exchange.status in (200, 204), (
         f"expected 200 or 204, got {exchange.status}:\n{exchange.describe()}"
     )
